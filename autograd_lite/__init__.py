@@ -1,0 +1,31 @@
+"""autograd-lite: a scalar reverse-mode automatic differentiation engine in pure Python."""
+
+from autograd_lite.engine import Value, topological_order, zero_grad
+from autograd_lite.functional import grad, gradients, value_and_grad
+from autograd_lite.grad_mode import is_grad_enabled, no_grad
+from autograd_lite.gradcheck import gradcheck
+from autograd_lite.ops import cos, dot, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, sum, tanh
+
+__all__ = [
+    "Value",
+    "cos",
+    "dot",
+    "exp",
+    "grad",
+    "gradcheck",
+    "gradients",
+    "is_grad_enabled",
+    "leaky_relu",
+    "log",
+    "no_grad",
+    "relu",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "sum",
+    "tanh",
+    "topological_order",
+    "value_and_grad",
+    "zero_grad",
+]
+__version__ = "0.1.0"
