@@ -191,8 +191,26 @@ SUM = Op(
 
 OPS: dict[str, Op] = {
     op.name: op
-    for op in [ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY_RELU]
-    + [SIN, COS, DOT, SUM]
+    for op in (
+        ADD,
+        SUB,
+        MUL,
+        DIV,
+        POW,
+        NEG,
+        ABS,
+        EXP,
+        LOG,
+        SQRT,
+        TANH,
+        SIGMOID,
+        RELU,
+        LEAKY_RELU,
+        SIN,
+        COS,
+        DOT,
+        SUM,
+    )
 }
 POWER_PREFIX = "**"
 

@@ -1,0 +1,303 @@
+"""The node, its operators and backward, against hand-derived values."""
+
+import math
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+import autograd_lite as ag
+from autograd_lite import Value
+
+
+def test_node_fields_and_repr() -> None:
+    x = Value(2, label="x")
+    assert (x.data, x.grad, x.label, x.op, x.parents, x.local_grads) == (2.0, 0.0, "x", "", (), ())
+    assert isinstance(x.data, float)
+    x.grad = -3.0
+    assert repr(x) == "Value(data=2.0, grad=-3.0, label='x')"
+    assert repr(Value(1.5)) == "Value(data=1.5, grad=0.0)"
+    assert float(x) == 2.0
+    with pytest.raises(AttributeError):
+        x.colour = "red"  # type: ignore[attr-defined]
+
+
+def test_local_grads_are_stored_as_data() -> None:
+    a, b = Value(3.0), Value(-4.0)
+    z = a * b
+    assert z.op == "*"
+    assert z.parents == (a, b)
+    assert z.local_grads == (-4.0, 3.0)
+    t = (a * 2.0).tanh()
+    assert t.local_grads == (pytest.approx(1 - math.tanh(6.0) ** 2),)
+
+
+def test_identity_hashing_and_comparisons() -> None:
+    a, b = Value(1.0), Value(1.0)
+    assert a != b and len({a, b}) == 2
+    assert {a: 1}[a] == 1
+    assert a <= b and a >= b and not a < b and not a > b
+    assert a < 2 and a > 0.5 and a < 2
+    assert isinstance(a < b, bool)
+
+
+def test_operators_with_numbers_on_either_side() -> None:
+    x = Value(3.0)
+    cases = [
+        (x + 2, 5.0, 1.0),
+        (2 + x, 5.0, 1.0),
+        (x - 2, 1.0, 1.0),
+        (2 - x, -1.0, -1.0),
+        (x * 2, 6.0, 2.0),
+        (2 * x, 6.0, 2.0),
+        (x / 2, 1.5, 0.5),
+        (2 / x, 2 / 3, -2 / 9),
+        (x**2, 9.0, 6.0),
+        (2**x, 8.0, 8.0 * math.log(2)),
+        (-x, -3.0, -1.0),
+        (abs(-x), 3.0, 1.0),
+        (x**x, 27.0, 27.0 * (1 + math.log(3.0))),
+    ]
+    for expression, value, derivative in cases:
+        assert expression.data == pytest.approx(value, rel=1e-15)
+        (d,) = ag.gradients(expression, [x])
+        assert d == pytest.approx(derivative, rel=1e-14)
+
+
+def test_power_by_a_number_keeps_the_exponent_in_the_op() -> None:
+    x = Value(2.0)
+    assert (x**3).op == "**3"
+    assert (x**0.5).op == "**0.5"
+    assert (x**-1).op == "**-1"
+    assert (x**3).parents == (x,)
+
+
+@pytest.mark.parametrize(
+    ("name", "point", "value", "derivative"),
+    [
+        ("exp", 0.5, math.exp(0.5), math.exp(0.5)),
+        ("log", 2.0, math.log(2.0), 0.5),
+        ("sqrt", 4.0, 2.0, 0.25),
+        ("tanh", 0.5, math.tanh(0.5), 1 - math.tanh(0.5) ** 2),
+        ("sigmoid", 0.0, 0.5, 0.25),
+        ("relu", 2.0, 2.0, 1.0),
+        ("relu", -2.0, 0.0, 0.0),
+        ("leaky_relu", -2.0, -0.02, 0.01),
+        ("leaky_relu", 3.0, 3.0, 1.0),
+        ("sin", 1.0, math.sin(1.0), math.cos(1.0)),
+        ("cos", 1.0, math.cos(1.0), -math.sin(1.0)),
+    ],
+)
+def test_unary_functions(name: str, point: float, value: float, derivative: float) -> None:
+    x = Value(point)
+    for y in (getattr(ag, name)(x), getattr(x, name)()):
+        assert y.data == pytest.approx(value, rel=1e-15)
+        assert y.op == name
+        x.zero_grad()
+        y.backward()
+        assert x.grad == pytest.approx(derivative, rel=1e-15)
+    assert getattr(ag, name)(point).data == pytest.approx(value, rel=1e-15)
+
+
+def test_non_smooth_points_follow_pytorch() -> None:
+    zero = Value(0.0)
+    assert ag.gradients(zero.relu(), [zero]) == (0.0,)
+    assert ag.gradients(abs(zero), [zero]) == (0.0,)
+    assert ag.gradients(zero.leaky_relu(0.2), [zero]) == (0.2,)
+    assert ag.gradients(zero.sqrt(), [zero]) == (math.inf,)
+    assert ag.gradients(zero**0, [zero]) == (0.0,)
+
+
+def test_sum_and_dot_are_single_nodes() -> None:
+    ws = [Value(float(i)) for i in range(16)]
+    xs = [Value(float(i) / 10) for i in range(16)]
+    d = ag.dot(ws, xs)
+    assert d.op == "dot"
+    assert len(ag.topological_order(d)) == 33
+    assert d.data == pytest.approx(sum(i * i / 10 for i in range(16)))
+    d.backward()
+    assert [w.grad for w in ws] == [x.data for x in xs]
+    assert [x.grad for x in xs] == [w.data for w in ws]
+    s = ag.sum([ws[1], ws[2], 5.0, ws[1]])
+    assert s.op == "sum" and s.data == 9.0
+    s.backward()
+    assert ws[1].grad == xs[1].data + 2.0
+
+
+def test_dot_of_mismatched_lengths_is_an_error() -> None:
+    with pytest.raises(ValueError, match="2 weights and 3 inputs"):
+        ag.dot([1.0, 2.0], [1.0, 2.0, 3.0])
+
+
+def test_sum_of_numbers_only_is_a_leaf() -> None:
+    s = ag.sum([1.0, 2.0])
+    assert (s.data, s.op, s.parents) == (3.0, "", ())
+    assert ag.sum([]).data == 0.0
+
+
+def test_reuse_gets_both_contributions() -> None:
+    x = Value(3.0)
+    y = x * x + x  # dy/dx = 2x + 1
+    y.backward()
+    assert x.grad == 7.0
+
+
+def test_grads_accumulate_like_pytorch_and_zero_grad_resets() -> None:
+    x, w = Value(2.0), Value(-3.0)
+    h = x * w
+    y = h * h  # dy/dx = 2 h w = 36, dy/dh = 2h = -12
+    y.backward()
+    assert (x.grad, h.grad, y.grad) == (36.0, -12.0, 1.0)
+    y.backward()
+    # Each call adds its own contribution once: interior grads do not compound.
+    assert (x.grad, h.grad, y.grad) == (72.0, -24.0, 2.0)
+    y.backward(gradient=0.5)
+    assert x.grad == 90.0
+    y.zero_grad()
+    assert [v.grad for v in (x, w, h, y)] == [0.0] * 4
+    x.grad = 5.0
+    ag.zero_grad([x])
+    assert x.grad == 0.0
+
+
+def test_backward_on_a_leaf() -> None:
+    x = Value(1.0)
+    x.backward()
+    assert x.grad == 1.0
+
+
+def test_topological_order_puts_parents_first_and_is_deterministic() -> None:
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    c = a * b
+    d = c + a
+    e = d * c
+    order = ag.topological_order(e)
+    assert order[-1] is e
+    assert set(order) == {a, b, c, d, e} and len(order) == 5
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        assert all(position[p] < position[node] for p in node.parents)
+    assert ag.topological_order(e) == order
+
+
+def test_same_graph_gives_same_bits_in_every_process() -> None:
+    script = (
+        "import autograd_lite as ag, random\n"
+        "rng = random.Random(7)\n"
+        "xs = [ag.Value(rng.uniform(-1, 1)) for _ in range(50)]\n"
+        "terms = [xs[i % 50] * xs[(i * 7) % 50] + xs[(i * 3) % 50].tanh() for i in range(200)]\n"
+        "loss = ag.sum(terms) * ag.sum(terms[::3])\n"
+        "loss.backward()\n"
+        "print([x.grad.hex() for x in xs])\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (0, 1, 2)
+    }
+    assert len(outputs) == 1
+
+
+def test_deep_chain_of_a_million_nodes() -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.000001
+    assert len(y.parents) == 1
+    y.backward()
+    assert x.grad == pytest.approx(1.000001**1_000_000, rel=1e-9)
+    assert y.data == pytest.approx(1.000001**1_000_000, rel=1e-9)
+
+
+def test_no_grad_records_no_parents_and_nests() -> None:
+    x = Value(2.0)
+    assert ag.is_grad_enabled()
+    with ag.no_grad():
+        y = x * x + 1
+        assert (y.data, y.op, y.parents) == (5.0, "", ())
+        with ag.no_grad():
+            assert not ag.is_grad_enabled()
+        assert not ag.is_grad_enabled()
+    assert ag.is_grad_enabled()
+    assert (x * x).parents == (x, x)
+
+
+def test_no_grad_is_per_thread() -> None:
+    seen: list[bool] = []
+    with ag.no_grad():
+        thread = threading.Thread(target=lambda: seen.append(bool((Value(1.0) * 2).parents)))
+        thread.start()
+        thread.join()
+    assert seen == [True]
+
+
+def test_no_grad_as_decorator() -> None:
+    @ag.no_grad()
+    def f(x: Value) -> Value:
+        return x * 3
+
+    assert f(Value(1.0)).parents == ()
+
+
+def test_detach_makes_a_leaf() -> None:
+    x = Value(2.0, "x")
+    y = (x * 3).detach()
+    assert (y.data, y.parents, y.op) == (6.0, (), "")
+    z = y * x
+    z.backward()
+    assert x.grad == 6.0 and y.grad == 2.0
+
+
+def test_sigmoid_never_overflows() -> None:
+    for x, expected in [(1000.0, 1.0), (-1000.0, 0.0), (1e308, 1.0), (-1e308, 0.0)]:
+        s = ag.sigmoid(x)
+        assert s.data == expected
+        s.backward()
+        assert s.parents[0].grad == 0.0
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (lambda: ag.log(-1.0), ValueError, ["log", "-1.0"]),
+        (lambda: ag.log(0.0), ValueError, ["log", "0.0"]),
+        (lambda: ag.sqrt(-4.0), ValueError, ["sqrt", "-4.0"]),
+        (lambda: Value(1.0) / 0, ZeroDivisionError, ["1.0 / 0.0"]),
+        (lambda: 1.0 / Value(0.0), ZeroDivisionError, ["1.0 / 0.0"]),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, ["0.0", "-1"]),
+        (lambda: Value(-8.0) ** (1 / 3), ValueError, ["-8.0", "non-integer"]),
+        (lambda: Value("abc"), TypeError, ["str", "'abc'"]),  # type: ignore[arg-type]
+        (lambda: Value(None), TypeError, ["NoneType"]),  # type: ignore[arg-type]
+        (lambda: Value(1.0) + "a", TypeError, ["str", "'a'"]),  # type: ignore[operator]
+        (lambda: ag.exp("x"), TypeError, ["exp", "str"]),  # type: ignore[arg-type]
+        (lambda: Value(1.0, label=3), TypeError, ["label", "int"]),  # type: ignore[arg-type]
+    ],
+)
+def test_errors_name_the_operation_and_the_value(make, error, words) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error) as caught:
+        make()
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_nan_and_inf_propagate_as_ieee_floats() -> None:
+    nan, inf = math.nan, math.inf
+    assert math.isnan((Value(nan) * 2).data)
+    assert math.isnan(ag.log(nan).data)
+    assert math.isnan(ag.sin(inf).data)
+    assert ag.exp(inf).data == inf
+    assert ag.exp(-inf).data == 0.0
+    assert ag.tanh(inf).data == 1.0
+    assert ag.exp(1000.0).data == inf
+    assert (Value(10.0) ** 400).data == inf
+    assert (Value(-10.0) ** 401).data == -inf
+    x = Value(nan)
+    (x * 3).backward()
+    assert x.grad == 3.0
