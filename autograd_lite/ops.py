@@ -231,6 +231,8 @@ def as_value(x: Operand, op_name: str = "Value") -> Value:
     return x if isinstance(x, Value) else Value(_number(x, op_name))
 
 
+_node = Value.node
+
 # The three recorders below differ only in arity: they are the hot path of
 # every graph, so each avoids building argument lists it does not need.
 
@@ -238,48 +240,40 @@ def as_value(x: Operand, op_name: str = "Value") -> Value:
 def _record1(op: Op, x: Value) -> Value:
     data = op.forward(x.data)
     if not _grad_enabled.get():
-        return Value.node(data, "", (), ())
-    return Value.node(data, op.name, (x,), op.derivative(FLOATS, x.data, data))
+        return _node(data, "", (), ())
+    return _node(data, op.name, (x,), op.derivative(FLOATS, x.data, data))
 
 
 def _record2(op: Op, a: Value, b: Value) -> Value:
     data = op.forward(a.data, b.data)
     if not _grad_enabled.get():
-        return Value.node(data, "", (), ())
-    return Value.node(data, op.name, (a, b), op.derivative(FLOATS, a.data, b.data, data))
+        return _node(data, "", (), ())
+    return _node(data, op.name, (a, b), op.derivative(FLOATS, a.data, b.data, data))
 
 
 def _record_n(op: Op, parents: tuple[Value, ...]) -> Value:
     args = [parent.data for parent in parents]
     data = op.forward(*args)
     if not _grad_enabled.get():
-        return Value.node(data, "", (), ())
-    return Value.node(data, op.name, parents, op.derivative(FLOATS, *args, data))
-
-
-def _record_with_constant(op: Op, a: Operand, b: Operand) -> Value:
-    """Record `op(a, b)` where one of a, b is a number: folded in, not a parent."""
-    if isinstance(a, Value):
-        parent, a_data, b_data = a, a.data, _number(b, op.name)
-    elif isinstance(b, Value):
-        parent, a_data, b_data = b, _number(a, op.name), b.data
-    else:
-        raise TypeError(f"{op.name}: expected at least one Value, got {a!r} and {b!r}")
-    data = op.forward(a_data, b_data)
-    if not _grad_enabled.get():
-        return Value.node(data, "", (), ())
-    d_a, d_b = op.derivative(FLOATS, a_data, b_data, data)
-    return Value.node(data, op.name, (parent,), (d_a if parent is a else d_b,))
+        return _node(data, "", (), ())
+    return _node(data, op.name, parents, op.derivative(FLOATS, *args, data))
 
 
 def _binary(op: Op, a: Operand, b: Operand) -> Value:
+    """Record `op(a, b)`; a number on either side is folded in, not made a parent."""
     if isinstance(a, Value):
         if isinstance(b, Value):
             return _record2(op, a, b)
-        return _record_with_constant(op, a, b)
-    if isinstance(b, Value):
-        return _record_with_constant(op, a, b)
-    return _record2(op, as_value(a, op.name), as_value(b, op.name))
+        parent, a_data, b_data = a, a.data, b if type(b) is float else _number(b, op.name)
+    elif isinstance(b, Value):
+        parent, a_data, b_data = b, a if type(a) is float else _number(a, op.name), b.data
+    else:
+        return _record2(op, as_value(a, op.name), as_value(b, op.name))
+    data = op.forward(a_data, b_data)
+    if not _grad_enabled.get():
+        return _node(data, "", (), ())
+    d_a, d_b = op.derivative(FLOATS, a_data, b_data, data)
+    return _node(data, op.name, (parent,), (d_a if parent is a else d_b,))
 
 
 # ---- public operations ---------------------------------------------------------
@@ -320,9 +314,9 @@ def power(base: Operand, exponent: Operand) -> Value:
     constant = _number(exponent, "**")
     data = _checked_pow(base.data, constant)
     if not _grad_enabled.get():
-        return Value.node(data, "", (), ())
+        return _node(data, "", (), ())
     local = _power_constant_derivative(FLOATS, base.data, constant, data)
-    return Value.node(data, POWER_PREFIX + _format_exponent(constant), (base,), (local,))
+    return _node(data, POWER_PREFIX + _format_exponent(constant), (base,), (local,))
 
 
 def neg(x: Operand) -> Value:
@@ -367,7 +361,7 @@ def relu(x: Operand) -> Value:
 
 def leaky_relu(x: Operand, slope: float = 0.01) -> Value:
     """x if x > 0 else slope * x, with derivative slope at 0."""
-    return _record_with_constant(LEAKY_RELU, as_value(x, "leaky_relu"), slope)
+    return _binary(LEAKY_RELU, as_value(x, "leaky_relu"), slope)
 
 
 def sin(x: Operand) -> Value:

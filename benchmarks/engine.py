@@ -1,0 +1,293 @@
+"""Engine benchmarks: autograd_lite beside micrograd 0.1.0 and plain Python floats.
+
+Run `python benchmarks/engine.py` (micrograd comes with `pip install -e '.[bench]'`;
+without it its columns say "not installed"). Everything runs in one process on
+the same seeded work, so the ratios are comparable even on a noisy machine:
+  1. train step: MLP 2-16-16-1 on 100 moons, hinge loss + 1e-4 L2, backward, SGD
+     (autograd_lite with `dot` neurons, micrograd with its MLP, same weights);
+  2. the same step on the identical unfused graph (binary + and * only);
+  3. a 1,000,000-deep chain y = y*1.0001 + 0.0001, forward and backward;
+  4. bytes per node (tracemalloc) of a 100,000-node graph, before and after backward.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import autograd_lite as ag
+from nn.data import make_moons
+
+try:
+    import micrograd.engine
+    import micrograd.nn
+except ImportError:
+    micrograd = None
+
+HIDDEN = [16, 16, 1]
+ALPHA = 1e-4
+STEPS = 10
+
+
+def learning_rate(step: int) -> float:
+    """micrograd's demo schedule."""
+    return 1.0 - 0.9 * step / 100
+
+
+# ---- one network, three engines -------------------------------------------------
+# Weights are lists of rows [w_1, ..., w_n, b] per layer, drawn like micrograd's
+# MLP (uniform in [-1, 1], bias 0) so all engines start from the same numbers.
+
+
+def initial_weights(seed: int) -> list[list[list[float]]]:
+    rng = random.Random(seed)
+    sizes = [2, *HIDDEN]
+    return [
+        [[rng.uniform(-1, 1) for _ in range(nin)] + [0.0] for _ in range(nout)]
+        for nin, nout in itertools.pairwise(sizes)
+    ]
+
+
+def autograd_lite_step(
+    layers: list[list[list[ag.Value]]], X: Sequence[Sequence[float]], y: Sequence[int],
+    step: int, fused: bool,
+) -> float:
+    """Forward, backward and SGD update with autograd_lite; returns the loss."""
+    params = [p for layer in layers for row in layer for p in row]
+    scores = []
+    for point in X:
+        activations: list[Any] = [ag.Value(v) for v in point]
+        for depth, layer in enumerate(layers):
+            last = depth == len(layers) - 1
+            outputs = []
+            for row in layer:
+                if fused:
+                    z = ag.dot(row, [*activations, 1.0])
+                else:
+                    # micrograd's neuron: sum((wi*xi for ...), b), node for node.
+                    z = sum((w * a for w, a in zip(row[:-1], activations)), row[-1])
+                outputs.append(z if last else z.relu())
+            activations = outputs
+        scores.append(activations[0])
+    losses = [(1 + -label * score).relu() for label, score in zip(y, scores)]
+    if fused:
+        total = ag.sum(losses) * (1.0 / len(losses)) + ALPHA * ag.dot(params, params)
+    else:
+        data_loss = sum(losses) * (1.0 / len(losses))
+        total = data_loss + ALPHA * sum(p * p for p in params)
+    ag.zero_grad(params)
+    total.backward()
+    rate = learning_rate(step)
+    for p in params:
+        p.data -= rate * p.grad
+    return float(total.data)
+
+
+def micrograd_step(model: Any, X: Sequence[Sequence[float]], y: Sequence[int], step: int) -> float:
+    """micrograd's demo training step, verbatim in substance."""
+    Value = micrograd.engine.Value
+    inputs = [list(map(Value, row)) for row in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -label * score).relu() for label, score in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    total = data_loss + ALPHA * sum(p * p for p in model.parameters())
+    model.zero_grad()
+    total.backward()
+    rate = learning_rate(step)
+    for p in model.parameters():
+        p.data -= rate * p.grad
+    return float(total.data)
+
+
+def floats_step(
+    layers: list[list[list[float]]], X: Sequence[Sequence[float]], y: Sequence[int], step: int
+) -> float:
+    """The same step with plain floats and a hand-written backward: the floor."""
+    grads = [[[0.0] * len(row) for row in layer] for layer in layers]
+    n = len(X)
+    total = 0.0
+    for point, label in zip(X, y):
+        activations = [list(point)]
+        pre = []
+        for depth, layer in enumerate(layers):
+            zs = [sum(w * a for w, a in zip(row, activations[-1])) + row[-1] for row in layer]
+            pre.append(zs)
+            last = depth == len(layers) - 1
+            activations.append(zs if last else [max(z, 0.0) for z in zs])
+        margin = 1 - label * activations[-1][0]
+        if margin <= 0:
+            continue
+        total += margin / n
+        upstream = [-label / n]
+        for depth in range(len(layers) - 1, -1, -1):
+            if depth != len(layers) - 1:
+                upstream = [u if z > 0 else 0.0 for u, z in zip(upstream, pre[depth])]
+            below = [0.0] * len(activations[depth])
+            for row, row_grads, u in zip(layers[depth], grads[depth], upstream):
+                for i, a in enumerate(activations[depth]):
+                    row_grads[i] += u * a
+                    below[i] += u * row[i]
+                row_grads[-1] += u
+            upstream = below
+    rate = learning_rate(step)
+    for layer, layer_grads in zip(layers, grads):
+        for row, row_grads in zip(layer, layer_grads):
+            for i, g in enumerate(row_grads):
+                total += ALPHA * row[i] * row[i]
+                row[i] -= rate * (g + 2 * ALPHA * row[i])
+    return total
+
+
+def run_steps(step: Callable[[int], float]) -> tuple[list[float], float]:
+    """Run STEPS steps; return the losses and the mean seconds per step."""
+    losses = []
+    start = time.perf_counter()
+    for k in range(STEPS):
+        losses.append(step(k))
+    return losses, (time.perf_counter() - start) / STEPS
+
+
+def bench_train_step(fused: bool, X: list[list[float]], y: list[int]) -> dict[str, Any]:
+    weights = initial_weights(seed=1337)
+    ours = [[[ag.Value(w) for w in row] for row in layer] for layer in weights]
+    results: dict[str, Any] = {}
+    results["autograd_lite"] = run_steps(lambda k: autograd_lite_step(ours, X, y, k, fused))
+    floats = [[list(row) for row in layer] for layer in weights]
+    results["floats"] = run_steps(lambda k: floats_step(floats, X, y, k))
+    if micrograd is not None:
+        model = micrograd.nn.MLP(2, HIDDEN)
+        for neuron, row in zip(
+            (n for layer in model.layers for n in layer.neurons),
+            (row for layer in weights for row in layer),
+        ):
+            for w, value in zip(neuron.w, row):
+                w.data = value
+            neuron.b.data = row[-1]
+        results["micrograd"] = run_steps(lambda k: micrograd_step(model, X, y, k))
+    return results
+
+
+def bench_chain(depth: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    start = time.perf_counter()
+    x = ag.Value(0.5)
+    y = x
+    for _ in range(depth):
+        y = y * 1.0001 + 0.0001
+    middle = time.perf_counter()
+    y.backward()
+    end = time.perf_counter()
+    results["autograd_lite"] = (middle - start, end - middle, x.grad)
+    start = time.perf_counter()
+    value, gradient = 0.5, 1.0
+    for _ in range(depth):
+        value = value * 1.0001 + 0.0001
+    middle = time.perf_counter()
+    for _ in range(depth):
+        gradient *= 1.0001
+    results["floats"] = (middle - start, time.perf_counter() - middle, gradient)
+    if micrograd is not None:
+        m = micrograd.engine.Value(0.5)
+        for _ in range(600):
+            m = m * 1.0001 + 0.0001
+        try:
+            m.backward()
+            results["micrograd"] = "600 deep: ok"
+        except RecursionError:
+            results["micrograd"] = "RecursionError at 600 deep"
+    return results
+
+
+def tree_graph(make: Callable[[float], Any], leaves: int) -> Any:
+    """A balanced tree of alternating * and + over `leaves` leaves: 2 * leaves - 1 nodes."""
+    level = [make(1.0 + i * 1e-6) for i in range(leaves)]
+    multiply = True
+    while len(level) > 1:
+        paired = [
+            (a * b if multiply else a + b) for a, b in zip(level[::2], level[1::2])
+        ]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+        multiply = not multiply
+    return level[0]
+
+
+def bytes_per_node(make: Callable[[float], Any], leaves: int) -> tuple[float, float]:
+    tracemalloc.start()
+    root = tree_graph(make, leaves)
+    before = tracemalloc.get_traced_memory()[0]
+    root.backward()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    nodes = 2 * leaves - 1
+    return before / nodes, after / nodes
+
+
+def ratio(slow: float, fast: float) -> str:
+    return f"{slow / fast:6.1f}x"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chain", type=int, default=1_000_000, help="chain depth")
+    args = parser.parse_args(argv)
+    X, y = make_moons(100, noise=0.1, seed=0, signed=True)
+    print(f"python {sys.version.split()[0]}, micrograd {'0.1.0' if micrograd else 'not installed'}")
+    print(f"\n{'benchmark':44} {'autograd_lite':>14} {'micrograd':>12} {'floats':>10}  ratios")
+
+    for fused, title in [(True, "1. train step, dot neurons (s/step)"),
+                         (False, "2. train step, unfused graph (s/step)")]:
+        results = bench_train_step(fused, X, y)
+        ours_losses, ours = results["autograd_lite"]
+        floor_losses, floor = results["floats"]
+        line = f"{title:44} {ours:14.4f}"
+        if "micrograd" in results:
+            their_losses, theirs = results["micrograd"]
+            line += f" {theirs:12.4f} {floor:10.4f}  micrograd/ours {ratio(theirs, ours)}"
+            worst = max(abs(a - b) for a, b in zip(ours_losses, their_losses))
+        else:
+            line += f" {'-':>12} {floor:10.4f}"
+            worst = 0.0
+        print(line + f", ours/floats {ratio(ours, floor)}")
+        floor_gap = max(abs(a - b) for a, b in zip(ours_losses, floor_losses))
+        agree = "yes" if worst <= 1e-12 and floor_gap <= 1e-12 else "NO"
+        print(f"   losses over {STEPS} steps: first {ours_losses[0]:.12f}, last "
+              f"{ours_losses[-1]:.12f}; max gap to micrograd {worst:.1e}, "
+              f"to floats {floor_gap:.1e}; agree to 1e-12: {agree}")
+
+    chain = bench_chain(args.chain)
+    forward, backward, gradient = chain["autograd_lite"]
+    f_forward, f_backward, f_gradient = chain["floats"]
+    print(f"{'3. chain of ' + format(args.chain, ',') + ': forward (s)':44} {forward:14.3f}"
+          f" {'-':>12} {f_forward:10.3f}")
+    print(f"{'   backward (s)':44} {backward:14.3f} {'-':>12} {f_backward:10.3f}")
+    print(f"{'   total (s)':44} {forward + backward:14.3f} {'-':>12} "
+          f"{f_forward + f_backward:10.3f}  gradient rel. gap "
+          f"{abs(gradient - f_gradient) / f_gradient:.1e}")
+    if "micrograd" in chain:
+        print(f"   micrograd: {chain['micrograd']}")
+
+    leaves = 50_000
+    ours_before, ours_after = bytes_per_node(ag.Value, leaves)
+    line_before = f"{'4. bytes/node, 99,999-node tree, before':44} {ours_before:14.0f}"
+    line_after = f"{'   after backward':44} {ours_after:14.0f}"
+    if micrograd is not None:
+        theirs_before, theirs_after = bytes_per_node(micrograd.engine.Value, leaves)
+        line_before += f" {theirs_before:12.0f} {'-':>10}  micrograd/ours "
+        line_before += ratio(theirs_before, ours_before)
+        line_after += f" {theirs_after:12.0f} {'-':>10}  micrograd/ours "
+        line_after += ratio(theirs_after, ours_after)
+    print(line_before)
+    print(line_after)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
