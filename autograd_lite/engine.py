@@ -160,15 +160,17 @@ class Value:
         # Run this pass on zeroed grads and add the previous grads back at the
         # end: otherwise an interior node's old grad would be propagated again.
         previous = [node.grad for node in order]
-        for node in order:
-            node.grad = 0.0
+        accumulating = any(previous)
+        if accumulating:
+            zero_grad(order)
         self.grad = float(gradient)
         for node in reversed(order):
             upstream = node.grad
             for parent, local in zip(node.parents, node.local_grads):
                 parent.grad += local * upstream
-        for node, old in zip(order, previous):
-            node.grad += old
+        if accumulating:
+            for node, old in zip(order, previous):
+                node.grad += old
 
     def zero_grad(self) -> None:
         """Set `grad` to 0.0 on every node of the graph that ends at self."""

@@ -233,8 +233,8 @@ def as_value(x: Operand, op_name: str = "Value") -> Value:
 
 _node = Value.node
 
-# The three recorders below differ only in arity: they are the hot path of
-# every graph, so each avoids building argument lists it does not need.
+# The recorders below are the hot path of every graph: each is specialised to
+# its arity so that it builds no argument list it does not need.
 
 
 def _record1(op: Op, x: Value) -> Value:
