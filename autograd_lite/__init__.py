@@ -5,11 +5,17 @@ from autograd_lite.functional import grad, gradients, value_and_grad
 from autograd_lite.grad_mode import is_grad_enabled, no_grad
 from autograd_lite.gradcheck import gradcheck
 from autograd_lite.ops import cos, dot, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, sum, tanh
+from autograd_lite.render import Graph, draw_graph
+from autograd_lite.trace import BackwardStep, BackwardTrace, trace_backward
 
 __all__ = [
+    "BackwardStep",
+    "BackwardTrace",
+    "Graph",
     "Value",
     "cos",
     "dot",
+    "draw_graph",
     "exp",
     "grad",
     "gradcheck",
@@ -25,6 +31,7 @@ __all__ = [
     "sum",
     "tanh",
     "topological_order",
+    "trace_backward",
     "value_and_grad",
     "zero_grad",
 ]

@@ -8,7 +8,9 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def test_readme_examples() -> None:
     result = doctest.testfile(
-        str(README), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+        str(README),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
     )
     assert result.attempted > 0
     assert result.failed == 0

