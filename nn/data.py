@@ -1,0 +1,218 @@
+"""Toy data sets and batching, in pure Python and seeded.
+
+Every generator returns (X, y): X a list of [x1, x2] points, y a list of int
+labels. Binary sets (moons, circles, xor) label their classes 0 and 1; pass
+`signed=True` (or call `signed_labels`) for -1/+1, as the hinge loss needs.
+Multi-class sets (spirals, blobs) label classes 0 .. k-1. The same `seed`
+gives the same data on every run and machine.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+Point = list[float]
+Dataset = tuple[list[Point], list[int]]
+T = TypeVar("T")
+L = TypeVar("L")
+
+
+def _check_count(name: str, value: object, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return value
+
+
+def _check_noise(noise: float) -> float:
+    if not noise >= 0:
+        raise ValueError(f"noise must be a non-negative number, got {noise!r}")
+    return float(noise)
+
+
+def _linspace(start: float, stop: float, count: int) -> list[float]:
+    if count == 1:
+        return [start]
+    return [start + (stop - start) * i / (count - 1) for i in range(count)]
+
+
+def signed_labels(y: Sequence[int]) -> list[int]:
+    """Map binary labels 0/1 to -1/+1."""
+    for index, label in enumerate(y):
+        if label not in (0, 1):
+            raise ValueError(f"signed_labels: y[{index}] must be 0 or 1, got {label!r}")
+    return [2 * label - 1 for label in y]
+
+
+def _finish(
+    points: list[Point], labels: list[int], noise: float, rng: random.Random, signed: bool
+) -> Dataset:
+    order = list(range(len(points)))
+    rng.shuffle(order)
+    X = [
+        [x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)]
+        for x, y in (points[i] for i in order)
+    ]
+    y = [labels[i] for i in order]
+    return X, signed_labels(y) if signed else y
+
+
+def make_moons(
+    n: int = 100, noise: float = 0.0, seed: int | None = None, signed: bool = False
+) -> Dataset:
+    """Two interleaving half circles: the upper one is class 0, the lower one class 1.
+
+    `noise` is the standard deviation of Gaussian noise added to each coordinate.
+    """
+    _check_count("n", n, 2)
+    noise = _check_noise(noise)
+    rng = random.Random(seed)
+    upper, lower = n // 2, n - n // 2
+    points = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, upper)]
+    points += [[1.0 - math.cos(t), 0.5 - math.sin(t)] for t in _linspace(0.0, math.pi, lower)]
+    return _finish(points, [0] * upper + [1] * lower, noise, rng, signed)
+
+
+def make_circles(
+    n: int = 100,
+    noise: float = 0.0,
+    factor: float = 0.5,
+    seed: int | None = None,
+    signed: bool = False,
+) -> Dataset:
+    """A unit circle (class 0) around a circle of radius `factor` (class 1)."""
+    _check_count("n", n, 2)
+    noise = _check_noise(noise)
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must be in (0, 1), got {factor!r}")
+    rng = random.Random(seed)
+    outer, inner = n // 2, n - n // 2
+    points: list[Point] = []
+    for count, radius in ((outer, 1.0), (inner, factor)):
+        # Evenly spaced angles, the last one short of 2*pi so no point repeats.
+        angles = [2 * math.pi * i / count for i in range(count)]
+        points += [[radius * math.cos(t), radius * math.sin(t)] for t in angles]
+    return _finish(points, [0] * outer + [1] * inner, noise, rng, signed)
+
+
+def make_spirals(
+    n: int = 300, classes: int = 3, noise: float = 0.2, seed: int | None = None
+) -> Dataset:
+    """`classes` interleaved spiral arms from the centre out to radius 1.
+
+    Each arm turns through 4 radians; `noise` is the standard deviation of
+    Gaussian noise added to each point's angle. Classes get n // classes points
+    (the first n % classes classes one more).
+    """
+    _check_count("classes", classes, 2)
+    _check_count("n", n, classes)
+    noise = _check_noise(noise)
+    rng = random.Random(seed)
+    X: list[Point] = []
+    y: list[int] = []
+    for label in range(classes):
+        count = n // classes + (1 if label < n % classes else 0)
+        for radius, angle in zip(
+            _linspace(0.0, 1.0, count), _linspace(4.0 * label, 4.0 * (label + 1), count)
+        ):
+            turned = angle + rng.gauss(0.0, noise)
+            X.append([radius * math.sin(turned), radius * math.cos(turned)])
+            y.append(label)
+    order = list(range(len(X)))
+    rng.shuffle(order)
+    return [X[i] for i in order], [y[i] for i in order]
+
+
+def make_xor(
+    n: int = 4, noise: float = 0.0, seed: int | None = None, signed: bool = False
+) -> Dataset:
+    """The XOR truth table: point i is corner i % 4 of (0,0), (0,1), (1,0), (1,1).
+
+    Labels are x1 XOR x2. With n=4 and no noise this is exactly the truth table,
+    in that order; larger n repeats the corners, with Gaussian `noise` added.
+    """
+    _check_count("n", n, 1)
+    noise = _check_noise(noise)
+    rng = random.Random(seed)
+    corners = [(0, 0), (0, 1), (1, 0), (1, 1)]
+    X = [
+        [corners[i % 4][0] + rng.gauss(0.0, noise), corners[i % 4][1] + rng.gauss(0.0, noise)]
+        if noise
+        else [float(corners[i % 4][0]), float(corners[i % 4][1])]
+        for i in range(n)
+    ]
+    y = [corners[i % 4][0] ^ corners[i % 4][1] for i in range(n)]
+    return X, signed_labels(y) if signed else y
+
+
+def make_blobs(
+    n: int = 100,
+    centers: int | Sequence[Sequence[float]] = 3,
+    std: float = 1.0,
+    seed: int | None = None,
+    box: tuple[float, float] = (-10.0, 10.0),
+) -> Dataset:
+    """Gaussian blobs of standard deviation `std`, one class per centre.
+
+    `centers` is a list of [x1, x2] points, or a count of centres drawn uniformly
+    from `box`. Points are dealt to the classes in turn (class i % k).
+    """
+    _check_count("n", n, 1)
+    std = _check_noise(std)
+    rng = random.Random(seed)
+    if isinstance(centers, int):
+        _check_count("centers", centers, 1)
+        chosen = [[rng.uniform(*box), rng.uniform(*box)] for _ in range(centers)]
+    else:
+        chosen = [[float(c) for c in centre] for centre in centers]
+        if not chosen or any(len(centre) != 2 for centre in chosen):
+            raise ValueError(
+                f"centers must be a non-empty list of [x1, x2] points, got {centers!r}"
+            )
+    y = [i % len(chosen) for i in range(n)]
+    X = [
+        [chosen[label][0] + rng.gauss(0.0, std), chosen[label][1] + rng.gauss(0.0, std)]
+        for label in y
+    ]
+    return X, y
+
+
+def train_test_split(
+    X: Sequence[T],
+    y: Sequence[L],
+    test_size: float = 0.25,
+    seed: int | None = None,
+    shuffle: bool = True,
+) -> tuple[list[T], list[T], list[L], list[L]]:
+    """(X_train, X_test, y_train, y_test), with round(test_size * len(X)) test samples."""
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}")
+    n_test = round(test_size * len(X))
+    if not 0 < n_test < len(X):
+        raise ValueError(
+            f"test_size={test_size} of {len(X)} samples leaves an empty train or test set"
+        )
+    order = list(range(len(X)))
+    if shuffle:
+        random.Random(seed).shuffle(order)
+    test, train = order[:n_test], order[n_test:]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def batches(
+    X: Sequence[T], y: Sequence[L], batch_size: int, shuffle: bool = True, seed: int | None = None
+) -> Iterator[tuple[list[T], list[L]]]:
+    """Yield (X_batch, y_batch) pairs covering the data once; the last batch may be smaller."""
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
+    _check_count("batch_size", batch_size, 1)
+    order = list(range(len(X)))
+    if shuffle:
+        random.Random(seed).shuffle(order)
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        yield [X[i] for i in chunk], [y[i] for i in chunk]

@@ -1,0 +1,216 @@
+"""A training loop, `fit`, with `evaluate`, `predict` and `accuracy` around it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# The ignore is for installs without types-tqdm; with it, tqdm is fully typed.
+from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
+
+import autograd_lite as ag
+from autograd_lite import Value
+from nn import losses
+from nn.data import batches
+from nn.module import Module
+from nn.optim import Adam, LRScheduler, Optimizer
+
+LossFunction = Callable[[list[Any], list[Any]], Value]
+
+LOSSES: dict[str, LossFunction] = {
+    "mse": losses.mse,
+    "binary_cross_entropy": losses.binary_cross_entropy,
+    "binary_cross_entropy_with_logits": losses.binary_cross_entropy_with_logits,
+    "cross_entropy": losses.cross_entropy,
+    "hinge": losses.hinge,
+}
+
+
+@dataclass
+class History:
+    """Per-epoch records of a `fit` run: "loss", each metric, and "val_" versions of them."""
+
+    records: dict[str, list[float]] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> list[float]:
+        return self.records[name]
+
+    def add(self, name: str, value: float) -> None:
+        """Append `value` to the list of `name`."""
+        self.records.setdefault(name, []).append(value)
+
+    @property
+    def loss(self) -> list[float]:
+        """The training loss of each epoch."""
+        return self.records.get("loss", [])
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs were recorded."""
+        return len(self.loss)
+
+
+def _output_data(output: Any) -> float | list[float]:
+    if isinstance(output, Value):
+        return output.data
+    if isinstance(output, Sequence) and not isinstance(output, str):
+        return [float(item) for item in output]
+    return float(output)
+
+
+def accuracy(outputs: Sequence[Any], targets: Sequence[Any], threshold: float = 0.0) -> float:
+    """The fraction of correct predictions.
+
+    Rows of outputs: the predicted class is the index of the largest. Single
+    outputs: binary, positive when output > threshold (0 for scores and
+    logits, 0.5 for probabilities); a target is positive when it is 1,
+    negative when it is 0 or -1.
+    """
+    if not outputs or len(outputs) != len(targets):
+        raise ValueError(
+            f"accuracy: expected equally many outputs and targets (at least one), got "
+            f"{len(outputs)} and {len(targets)}"
+        )
+    correct = 0
+    for index, (output, target) in enumerate(zip(outputs, targets)):
+        data = _output_data(output)
+        if isinstance(data, list):
+            correct += max(range(len(data)), key=data.__getitem__) == target
+        else:
+            if target not in (-1, 0, 1):
+                raise ValueError(
+                    f"accuracy: binary targets[{index}] must be 0, 1 or -1, got {target!r}"
+                )
+            correct += (data > threshold) == (target == 1)
+    return correct / len(outputs)
+
+
+def decision_threshold(model: object) -> float:
+    """0.5 for a model whose outputs are probabilities (sigmoid output), else 0.0."""
+    return 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
+
+
+def predict(model: Module, X: Sequence[Sequence[Any]]) -> list[Any]:
+    """The model's outputs as floats (lists of floats for several outputs), recording no graph."""
+    with ag.no_grad():
+        return [_output_data(model(x)) for x in X]
+
+
+def _loss_function(loss: str | LossFunction) -> LossFunction:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(
+                f"unknown loss {loss!r}; expected one of {', '.join(LOSSES)} or a "
+                "callable(outputs, targets) -> Value"
+            )
+        return LOSSES[loss]
+    if not callable(loss):
+        raise TypeError(f"loss must be a name or a callable, got {loss!r}")
+    return loss
+
+
+def _check_metrics(metrics: Sequence[str]) -> None:
+    for name in metrics:
+        if name != "accuracy":
+            raise ValueError(f"unknown metric {name!r}; the supported metric is 'accuracy'")
+
+
+def _objective(
+    loss_function: LossFunction, outputs: list[Any], targets: list[Any], model: Module, l2: float
+) -> Value:
+    total = loss_function(outputs, targets)
+    if l2:
+        total = total + l2 * ag.sum([p * p for p in model.parameters()])
+    return total
+
+
+def evaluate(
+    model: Module,
+    X: Sequence[Sequence[Any]],
+    y: Sequence[Any],
+    loss: str | LossFunction = "mse",
+    metrics: Sequence[str] = ("accuracy",),
+    l2: float = 0.0,
+) -> dict[str, float]:
+    """{"loss": ..., metric: ...} of `model` on (X, y), recording no graph."""
+    loss_function = _loss_function(loss)
+    _check_metrics(metrics)
+    with ag.no_grad():
+        outputs = [model(x) for x in X]
+        results = {"loss": _objective(loss_function, outputs, list(y), model, l2).data}
+    for name in metrics:
+        results[name] = accuracy(outputs, y, decision_threshold(model))
+    return results
+
+
+def fit(
+    model: Module,
+    X: Sequence[Sequence[Any]],
+    y: Sequence[Any],
+    loss: str | LossFunction = "mse",
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    metrics: Sequence[str] = ("accuracy",),
+    validation: tuple[Sequence[Sequence[Any]], Sequence[Any]] | None = None,
+    progress: bool = True,
+    l2: float = 0.0,
+    scheduler: LRScheduler | None = None,
+    seed: int | None = None,
+) -> History:
+    """Train `model` on (X, y) and return the per-epoch History.
+
+    `loss` is a name from `LOSSES` or a callable(outputs, targets) -> Value;
+    `l2` adds l2 * sum(p * p) over the parameters. `optimizer` defaults to
+    Adam(lr=0.01). `batch_size=None` is full-batch: one step per epoch; else
+    the data is shuffled (seeded by `seed`) into mini-batches. Training loss and
+    metrics of an epoch are averaged over its batches, from the forward passes
+    before each step; "val_" entries are measured after the epoch. `scheduler`
+    is stepped once per epoch.
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative int, got {epochs!r}")
+    if len(X) != len(y) or not X:
+        raise ValueError(
+            f"fit: expected equally many inputs and targets (at least one), got "
+            f"{len(X)} and {len(y)}"
+        )
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    loss_function = _loss_function(loss)
+    _check_metrics(metrics)
+    if optimizer is None:
+        optimizer = Adam(model.parameters(), lr=0.01)
+    threshold = decision_threshold(model)
+    history = History()
+    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
+    for epoch in bar:
+        sums: dict[str, float] = {}
+        if batch_size is None:
+            epoch_batches = iter([(list(X), list(y))])
+        else:
+            batch_seed = None if seed is None else seed + epoch
+            epoch_batches = batches(X, y, batch_size, shuffle=True, seed=batch_seed)
+        for X_batch, y_batch in epoch_batches:
+            outputs = [model(x) for x in X_batch]
+            total = _objective(loss_function, outputs, y_batch, model, l2)
+            optimizer.zero_grad()
+            total.backward()
+            optimizer.step()
+            weight = len(X_batch) / len(X)
+            sums["loss"] = sums.get("loss", 0.0) + weight * total.data
+            for name in metrics:
+                sums[name] = sums.get(name, 0.0) + weight * accuracy(outputs, y_batch, threshold)
+        for name, value in sums.items():
+            history.add(name, value)
+        if validation is not None:
+            X_val, y_val = validation
+            for name, value in evaluate(model, X_val, y_val, loss_function, metrics, l2).items():
+                history.add("val_" + name, value)
+        if scheduler is not None:
+            scheduler.step()
+        bar.set_postfix({name: f"{values[-1]:.4f}" for name, values in history.records.items()})
+    return history
