@@ -199,10 +199,9 @@ def topological_order(root: Value) -> list[Value]:
     stack = [root]
     while stack:
         for parent in stack.pop().parents:
-            if parent in consumers:
-                consumers[parent] += 1
-            else:
-                consumers[parent] = 1
+            count = consumers.get(parent, 0)
+            consumers[parent] = count + 1
+            if not count:
                 stack.append(parent)
     order = []
     ready = [root]
@@ -210,8 +209,9 @@ def topological_order(root: Value) -> list[Value]:
         node = ready.pop()
         order.append(node)
         for parent in node.parents:
-            consumers[parent] -= 1
-            if not consumers[parent]:
+            count = consumers[parent] - 1
+            consumers[parent] = count
+            if not count:
                 ready.append(parent)
     order.reverse()
     return order

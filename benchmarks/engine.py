@@ -13,6 +13,7 @@ the same seeded work, so the ratios are comparable even on a noisy machine:
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import random
 import sys
@@ -244,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
 
     for fused, title in [(True, "1. train step, dot neurons (s/step)"),
                          (False, "2. train step, unfused graph (s/step)")]:
+        # Every section starts from a collected heap: micrograd leaves cyclic
+        # garbage behind, which would slow the collector during the next one.
+        gc.collect()
         results = bench_train_step(fused, X, y)
         ours_losses, ours = results["autograd_lite"]
         floor_losses, floor = results["floats"]
@@ -262,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{ours_losses[-1]:.12f}; max gap to micrograd {worst:.1e}, "
               f"to floats {floor_gap:.1e}; agree to 1e-12: {agree}")
 
+    gc.collect()
     chain = bench_chain(args.chain)
     forward, backward, gradient = chain["autograd_lite"]
     f_forward, f_backward, f_gradient = chain["floats"]
@@ -275,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   micrograd: {chain['micrograd']}")
 
     leaves = 50_000
+    gc.collect()
     ours_before, ours_after = bytes_per_node(ag.Value, leaves)
     line_before = f"{'4. bytes/node, 99,999-node tree, before':44} {ours_before:14.0f}"
     line_after = f"{'   after backward':44} {ours_after:14.0f}"
