@@ -27,7 +27,7 @@ class Value:
     local_grads: tuple[float, ...]
 
     def __init__(self, data: Number, label: str = "") -> None:
-        if not isinstance(data, numbers.Real):
+        if type(data) is not float and not isinstance(data, numbers.Real):
             raise TypeError(f"Value() expects a real number, got {type(data).__name__}: {data!r}")
         if not isinstance(label, str):
             raise TypeError(f"Value() label must be a str, got {type(label).__name__}: {label!r}")
@@ -42,7 +42,7 @@ class Value:
     def node(
         cls, data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]
     ) -> Value:
-        """Make an interior node from already-checked parts (the fast path of every op)."""
+        """Make a node from already-checked parts (the fast path of every op)."""
         node = cls.__new__(cls)
         node.data = data
         node.grad = 0.0
