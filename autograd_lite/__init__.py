@@ -2,9 +2,22 @@
 
 from autograd_lite.engine import Value, topological_order, zero_grad
 from autograd_lite.functional import grad, gradients, value_and_grad
-from autograd_lite.grad_mode import is_grad_enabled, no_grad
+from autograd_lite.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd_lite.gradcheck import gradcheck
-from autograd_lite.ops import cos, dot, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, sum, tanh
+from autograd_lite.ops import (
+    cos,
+    dot,
+    exp,
+    leaky_relu,
+    log,
+    log1p,
+    relu,
+    sigmoid,
+    sin,
+    sqrt,
+    sum,
+    tanh,
+)
 from autograd_lite.render import Graph, draw_graph
 from autograd_lite.trace import BackwardStep, BackwardTrace, trace_backward
 
@@ -16,6 +29,7 @@ __all__ = [
     "cos",
     "dot",
     "draw_graph",
+    "enable_grad",
     "exp",
     "grad",
     "gradcheck",
@@ -23,6 +37,7 @@ __all__ = [
     "is_grad_enabled",
     "leaky_relu",
     "log",
+    "log1p",
     "no_grad",
     "relu",
     "sigmoid",

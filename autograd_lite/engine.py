@@ -118,6 +118,10 @@ class Value:
         """Natural logarithm; ValueError unless self > 0."""
         return ops.log(self)
 
+    def log1p(self) -> Value:
+        """log(1 + self), accurate for tiny self; ValueError unless self > -1."""
+        return ops.log1p(self)
+
     def sqrt(self) -> Value:
         """Square root; ValueError if self < 0."""
         return ops.sqrt(self)
@@ -134,7 +138,7 @@ class Value:
         """max(self, 0), with derivative 0 at 0."""
         return ops.relu(self)
 
-    def leaky_relu(self, slope: float = 0.01) -> Value:
+    def leaky_relu(self, slope: Operand = 0.01) -> Value:
         """self if self > 0 else slope * self."""
         return ops.leaky_relu(self, slope)
 

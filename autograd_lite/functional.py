@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 from autograd_lite.engine import Value, topological_order
-from autograd_lite.ops import as_value, differentiable_local_grads
+from autograd_lite.grad_mode import enable_grad
+from autograd_lite.ops import add, as_value, differentiable_local_grads
 
 Argnums: TypeAlias = int | tuple[int, ...]
 
@@ -28,6 +29,13 @@ def gradients(
             raise TypeError(
                 f"gradients: inputs[{position}] must be a Value, got {type(x).__name__}: {x!r}"
             )
+    if create_graph:
+        with enable_grad():
+            return tuple(as_value(r) for r in _adjoints(output, inputs, create_graph))
+    return tuple(float(r) for r in _adjoints(output, inputs, create_graph))
+
+
+def _adjoints(output: Value, inputs: Sequence[Value], create_graph: bool) -> list[Any]:
     adjoints: dict[Value, Any] = {output: 1.0}
     for node in reversed(topological_order(output)):
         upstream = adjoints.get(node)
@@ -38,10 +46,7 @@ def gradients(
             contribution = local * upstream
             previous = adjoints.get(parent)
             adjoints[parent] = contribution if previous is None else previous + contribution
-    results = tuple(adjoints.get(x, 0.0) for x in inputs)
-    if create_graph:
-        return tuple(as_value(r) for r in results)
-    return tuple(float(r) for r in results)
+    return [adjoints.get(x, 0.0) for x in inputs]
 
 
 def value_and_grad(
@@ -64,9 +69,18 @@ def value_and_grad(
                 )
         nested = any(isinstance(arg, Value) for arg in args)
         values = list(args)
-        for position in positions:
-            values[position] = as_value(args[position], "grad")
-        output = f(*values)
+        with enable_grad():
+            for position in positions:
+                argument = args[position]
+                # A fresh node per differentiated argument, even for a Value:
+                # the result is then the partial derivative for this argument
+                # alone, not for every use of the same Value (say, one that an
+                # enclosing `grad` closed over).
+                if isinstance(argument, Value):
+                    values[position] = add(argument, 0.0)
+                else:
+                    values[position] = as_value(argument, "grad")
+            output = f(*values)
         if not isinstance(output, Value):
             raise TypeError(
                 f"grad: the function must return a Value, got {type(output).__name__}: {output!r}"

@@ -1,4 +1,4 @@
-"""Switching graph recording off: `no_grad` and `is_grad_enabled`."""
+"""Switching graph recording off and on: `no_grad`, `enable_grad`, `is_grad_enabled`."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +22,20 @@ def no_grad() -> Iterator[None]:
     Nestable and thread-safe.
     """
     token = _grad_enabled.set(False)
+    try:
+        yield
+    finally:
+        _grad_enabled.reset(token)
+
+
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Context manager (and decorator) that records graphs again inside a `no_grad` block.
+
+    `grad` and `gradients(..., create_graph=True)` use it: a derivative asked
+    for explicitly is computed even where recording is otherwise off.
+    """
+    token = _grad_enabled.set(True)
     try:
         yield
     finally:

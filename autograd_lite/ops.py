@@ -109,6 +109,12 @@ def _checked_log(x: float) -> float:
     return math.log(x)
 
 
+def _checked_log1p(x: float) -> float:
+    if x <= -1:
+        raise ValueError(f"log1p: expected a number greater than -1, got {x!r}")
+    return math.log1p(x)
+
+
 def _checked_sqrt(x: float) -> float:
     if x < 0:
         raise ValueError(f"sqrt: expected a non-negative number, got {x!r}")
@@ -169,20 +175,26 @@ NEG = Op("neg", 1, lambda x: -x, lambda fn, x, out: (-1.0,))
 ABS = Op("abs", 1, builtins.abs, lambda fn, x, out: (_sign(float(x)),))
 EXP = Op("exp", 1, _float_exp, lambda fn, x, out: (out,))
 LOG = Op("log", 1, _checked_log, lambda fn, x, out: (1.0 / x,))
+LOG1P = Op("log1p", 1, _checked_log1p, lambda fn, x, out: (1.0 / (1.0 + x),))
 # sqrt'(0) is inf, as in PyTorch, rather than a ZeroDivisionError.
 SQRT = Op("sqrt", 1, _checked_sqrt, lambda fn, x, out: (0.5 / out if float(out) else math.inf,))
 TANH = Op("tanh", 1, math.tanh, lambda fn, x, out: (1.0 - out * out,))
 SIGMOID = Op("sigmoid", 1, _stable_sigmoid, lambda fn, x, out: (out * (1.0 - out),))
 RELU = Op("relu", 1, _relu, lambda fn, x, out: (0.0 if x <= 0 else 1.0,))
 LEAKY_RELU = Op(
-    "leaky_relu", 2, _leaky_relu, lambda fn, x, slope, out: (slope if x <= 0 else 1.0, 0.0)
+    "leaky_relu",
+    2,
+    _leaky_relu,
+    lambda fn, x, slope, out: (slope if x <= 0 else 1.0, x if x <= 0 else 0.0),
 )
 SIN = Op("sin", 1, _float_sin, lambda fn, x, out: (fn.cos(x),))
 COS = Op("cos", 1, _float_cos, lambda fn, x, out: (-fn.sin(x),))
 DOT = Op(
     "dot",
     None,
-    lambda *args: builtins.sum(map(_float_mul, args[: len(args) // 2], args[len(args) // 2 :])),
+    lambda *args: builtins.sum(
+        map(_float_mul, args[: len(args) // 2], args[len(args) // 2 :]), 0.0
+    ),
     _dot_derivative,
 )
 SUM = Op(
@@ -201,6 +213,7 @@ OPS: dict[str, Op] = {
         ABS,
         EXP,
         LOG,
+        LOG1P,
         SQRT,
         TANH,
         SIGMOID,
@@ -339,6 +352,11 @@ def log(x: Operand) -> Value:
     return _record1(LOG, as_value(x, "log"))
 
 
+def log1p(x: Operand) -> Value:
+    """log(1 + x), accurate for tiny x; ValueError unless x > -1."""
+    return _record1(LOG1P, as_value(x, "log1p"))
+
+
 def sqrt(x: Operand) -> Value:
     """Square root; ValueError if x < 0."""
     return _record1(SQRT, as_value(x, "sqrt"))
@@ -359,8 +377,8 @@ def relu(x: Operand) -> Value:
     return _record1(RELU, as_value(x, "relu"))
 
 
-def leaky_relu(x: Operand, slope: float = 0.01) -> Value:
-    """x if x > 0 else slope * x, with derivative slope at 0."""
+def leaky_relu(x: Operand, slope: Operand = 0.01) -> Value:
+    """x if x > 0 else slope * x, with derivative slope at 0 (`slope` may be a Value)."""
     return _binary(LEAKY_RELU, as_value(x, "leaky_relu"), slope)
 
 

@@ -18,6 +18,7 @@ CASES = [
     ("pow_values", lambda x, y: (x * x + 1) ** y, lambda x, y: (x * x + 1) ** y),
     ("relu_leaky", lambda x, y: x.relu() + y.leaky_relu(0.05), None),
     ("sqrt", lambda x, y: (x * x + y * y).sqrt(), None),
+    ("log1p", lambda x, y: (x * x * y * y).log1p(), None),
 ]
 
 TORCH_FUNCTIONS = {
@@ -26,6 +27,7 @@ TORCH_FUNCTIONS = {
     "trig": lambda x, y: x.sin() * y.cos() + (x - y).abs(),
     "relu_leaky": lambda x, y: torch.relu(x) + torch.nn.functional.leaky_relu(y, 0.05),
     "sqrt": lambda x, y: (x * x + y * y).sqrt(),
+    "log1p": lambda x, y: (x * x * y * y).log1p(),
 }
 
 

@@ -79,6 +79,8 @@ def test_power_by_a_number_keeps_the_exponent_in_the_op() -> None:
     [
         ("exp", 0.5, math.exp(0.5), math.exp(0.5)),
         ("log", 2.0, math.log(2.0), 0.5),
+        ("log1p", 1e-20, 1e-20, 1.0),
+        ("log1p", 3.0, math.log(4.0), 0.25),
         ("sqrt", 4.0, 2.0, 0.25),
         ("tanh", 0.5, math.tanh(0.5), 1 - math.tanh(0.5) ** 2),
         ("sigmoid", 0.0, 0.5, 0.25),
@@ -268,6 +270,7 @@ def test_sigmoid_never_overflows() -> None:
     [
         (lambda: ag.log(-1.0), ValueError, ["log", "-1.0"]),
         (lambda: ag.log(0.0), ValueError, ["log", "0.0"]),
+        (lambda: ag.log1p(-1.0), ValueError, ["log1p", "-1.0"]),
         (lambda: ag.sqrt(-4.0), ValueError, ["sqrt", "-4.0"]),
         (lambda: Value(1.0) / 0, ZeroDivisionError, ["1.0 / 0.0"]),
         (lambda: 1.0 / Value(0.0), ZeroDivisionError, ["1.0 / 0.0"]),
@@ -301,3 +304,16 @@ def test_nan_and_inf_propagate_as_ieee_floats() -> None:
     x = Value(nan)
     (x * 3).backward()
     assert x.grad == 3.0
+
+
+def test_leaky_relu_with_a_value_slope_differentiates_the_slope() -> None:
+    x, slope = Value(-2.0), Value(0.1)
+    y = ag.leaky_relu(x, slope)
+    assert y.data == pytest.approx(-0.2)
+    assert ag.gradients(y, [x, slope]) == (0.1, -2.0)
+    assert ag.gradients(ag.leaky_relu(Value(3.0), slope), [slope]) == (0.0,)
+
+
+def test_dot_of_empty_sequences_is_a_float_zero() -> None:
+    d = ag.dot([], [])
+    assert d.data == 0.0 and isinstance(d.data, float)

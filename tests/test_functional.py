@@ -83,3 +83,31 @@ def test_gradcheck_passes_and_reports_failures() -> None:
     assert "analytic 3.0" in message and "numeric 6.0" in message and "mismatch" in message
     with pytest.raises(ValueError, match="eps"):
         ag.gradcheck(lambda x: x, [1.0], eps=0.0)
+
+
+def test_nested_grad_takes_the_partial_derivative_of_its_own_argument() -> None:
+    # d/dx [ d/dy (x*y) at y = x ] = d/dx [x] = 1 (not 2: the inner grad must not
+    # differentiate through the x its function closed over).
+    assert ag.grad(lambda x: ag.grad(lambda y: x * y)(x))(3.0) == 1.0
+    x = Value(3.0)
+    da, db = ag.grad(lambda a, b: a * b, argnums=(0, 1))(x, x)
+    assert (da.data, db.data) == (3.0, 3.0)
+
+
+def test_grad_and_create_graph_work_inside_no_grad() -> None:
+    with ag.no_grad():
+        assert ag.grad(lambda x: x**3)(2.0) == 12.0
+    x = Value(2.0)
+    y = x**3
+    with ag.no_grad():
+        (dy,) = ag.gradients(y, [x], create_graph=True)
+        (d2y,) = ag.gradients(dy, [x])
+    assert (dy.data, d2y) == (12.0, 12.0)
+    assert ag.is_grad_enabled()
+
+
+def test_enable_grad_inside_no_grad() -> None:
+    with ag.no_grad(), ag.enable_grad():
+        assert ag.is_grad_enabled()
+        assert (Value(1.0) * 2).op == "*"
+    assert ag.is_grad_enabled()

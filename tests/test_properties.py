@@ -33,6 +33,7 @@ SMOOTH_OPS: dict[str, tuple[Callable[..., Value], list[st.SearchStrategy[float]]
     "abs": (lambda a: abs(a), [away_from_zero]),
     "exp": (lambda a: a.exp(), [small]),
     "log": (lambda a: a.log(), [positive]),
+    "log1p": (lambda a: a.log1p(), [positive]),
     "sqrt": (lambda a: a.sqrt(), [positive]),
     "tanh": (lambda a: a.tanh(), [small]),
     "sigmoid": (lambda a: a.sigmoid(), [small]),
@@ -113,6 +114,7 @@ SECOND_DERIVATIVES: dict[
 ] = {
     "exp": (lambda x: x.exp(), math.exp, small),
     "log": (lambda x: x.log(), lambda x: -1 / x**2, positive),
+    "log1p": (lambda x: x.log1p(), lambda x: -1 / (1 + x) ** 2, positive),
     "sqrt": (lambda x: x.sqrt(), lambda x: -0.25 * x**-1.5, positive),
     "tanh": (lambda x: x.tanh(), lambda x: -2 * math.tanh(x) * (1 - math.tanh(x) ** 2), small),
     "sigmoid": (
