@@ -89,10 +89,17 @@ def node_names(order: Sequence[Value]) -> dict[Value, str]:
     uses: dict[str, int] = {}
     for name in base:
         uses[name] = uses.get(name, 0) + 1
-    return {
-        node: f"{name}@v{i}" if uses[name] > 1 and node.label else name
-        for i, (node, name) in enumerate(zip(order, base))
-    }
+    names: dict[Value, str] = {}
+    taken: set[str] = set()
+    for i, (node, name) in enumerate(zip(order, base)):
+        if uses[name] > 1 and node.label:
+            name = f"{name}@v{i}"
+        # Labels may themselves look like generated names ("a@v0"): prime until unique.
+        while name in taken:
+            name += "'"
+        taken.add(name)
+        names[node] = name
+    return names
 
 
 class Graph:
@@ -123,6 +130,7 @@ class Graph:
         """
         if not isinstance(format, str) or not format:
             raise TypeError(f"Graph.pipe: format must be a non-empty str, got {format!r}")
+        format = format.lower()
         if format == "dot":
             return self.source.encode("utf-8")
         if shutil.which("dot") is not None:
@@ -314,6 +322,9 @@ def _fill_color(node: Value, root: Value, parameters: Collection[Value]) -> str:
 def _escape_record(text: str) -> str:
     # Braces, bars and angle brackets structure a record label; quotes and
     # backslashes are DOT string syntax. A newline becomes DOT's centred line break.
+    # Other unprintable characters (NUL, lone surrogates) cannot pass through
+    # Graphviz: they show as the replacement character.
+    text = "".join(c if c.isprintable() or c == "\n" else "\ufffd" for c in text.replace("\t", " "))
     return _RECORD_SPECIAL.sub(r"\\\1", text).replace("\n", r"\n")
 
 

@@ -352,3 +352,17 @@ def test_dot_that_vanishes_after_lookup_raises_graphviz_not_found(
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(GraphvizNotFoundError, match="install the Graphviz system package"):
         ag.draw_graph(Value(1.0)).pipe("png")
+
+
+@pytest.mark.usefixtures("no_dot")
+def test_unprintable_label_characters_render_as_replacement_characters() -> None:
+    x = Value(1.0, label="a\x00b\tc\ud800")
+    svg = ag.draw_graph(x * 2).pipe("SVG").decode("utf-8")
+    assert "a\ufffdb c\ufffd" in svg
+
+
+def test_node_names_stay_unique_when_labels_look_generated() -> None:
+    a0, a1, a2 = Value(1.0, "a"), Value(2.0, "a"), Value(3.0, "a@v0")
+    names = ag.render.node_names(ag.topological_order(ag.sum([a0, a1, a2])))
+    assert len(set(names.values())) == 4
+    assert names[a0] == "a@v0" and names[a1] == "a@v1"
