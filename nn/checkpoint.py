@@ -58,8 +58,10 @@ def write(
 def read(path: str | Path, model: str) -> tuple[dict[str, Any], dict[str, float]]:
     """The (config, parameters) of the `model` checkpoint at `path`; ValueError if it is not one."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        document = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
+        # ValueError covers JSONDecodeError, UnicodeDecodeError, NaN/Infinity
+        # and integers too long to parse; RecursionError, absurdly deep nesting.
         raise ValueError(
             f"{path}: not a valid JSON checkpoint (corrupt or truncated?): {error}"
         ) from None
@@ -81,6 +83,26 @@ def read(path: str | Path, model: str) -> tuple[dict[str, Any], dict[str, float]
     if not isinstance(parameters, dict):
         raise ValueError(f'{path}: "parameters" must be an object of numbers')
     for name, value in parameters.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise ValueError(f"{path}: parameter {name} must be a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not _finite(value):
+            raise ValueError(f"{path}: parameter {name} must be a finite number, got {value!r}")
+    # No layer is wider than the model has parameters: checking this first keeps a
+    # corrupt config from making `load` build an enormous model.
+    for key, value in config.items():
+        for size in value if isinstance(value, list) else [value]:
+            if isinstance(size, int) and not isinstance(size, bool) and size > len(parameters):
+                raise ValueError(
+                    f'{path}: "config" asks for {key} = {size}, more than the '
+                    f"{len(parameters)} parameters the file holds"
+                )
     return config, parameters
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a finite number")
+
+
+def _finite(value: numbers.Real) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond the float range
+        return False

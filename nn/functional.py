@@ -49,6 +49,7 @@ def softplus(z: Logit) -> Value:
     value = z if isinstance(z, Value) else Value(float(z))
     # Both branches are the same function, so either gives the right gradient;
     # each only ever exponentiates a non-positive number.
+    # log1p keeps the tiny losses of confident predictions (softplus(-40) = 4.2e-18).
     if value.data > 0:
-        return value + ag.log(1.0 + ag.exp(-value))
-    return ag.log(1.0 + ag.exp(value))
+        return value + ag.log1p(ag.exp(-value))
+    return ag.log1p(ag.exp(value))

@@ -236,6 +236,22 @@ def test_save_refuses_non_finite_weights(tmp_path):
             lambda text: text.replace('"layers.0.neurons.0.b"', '"layers.0.neurons.0.c"'),
             "unexpected",
         ),
+        (
+            lambda text: text.replace('"layers.0.neurons.0.b": 0.0', '"layers.0.neurons.0.b": NaN'),
+            "NaN is not a finite number",
+        ),
+        (
+            lambda text: text.replace(
+                '"layers.0.neurons.0.b": 0.0', '"layers.0.neurons.0.b": 1' + "0" * 400
+            ),
+            "must be a finite number",
+        ),
+        (lambda text: "[" * 100_000, "not a valid JSON"),
+        # A corrupt width must be refused before the model is built, not after.
+        (
+            lambda text: text.replace('"sizes": [\n   3,', '"sizes": [\n   1000000000,'),
+            "more than the 13",
+        ),
     ],
 )
 def test_load_rejects_corrupt_or_mismatched_files(tmp_path, mangle, message):
