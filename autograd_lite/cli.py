@@ -22,6 +22,8 @@ PROG = "autograd-lite"
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
 # Expressions are limited to 10,000 characters, so their graphs stay drawable.
 GRAPH_MAX_NODES = 20_000
+# Every weight is a Python object: a 1024-wide layer pair already holds a million.
+MAX_LAYER_WIDTH = 1024
 
 # Exit statuses: a user mistake is 2 (as argparse uses), failing mathematics 1.
 EXIT_OK = 0
@@ -243,11 +245,17 @@ def _layer_sizes(text: str) -> list[int]:
     if not text.strip():
         return []
     try:
-        return [_positive_int(part) for part in text.split(",")]
+        sizes = [_positive_int(part) for part in text.split(",")]
     except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(
             f"expected comma-separated positive layer widths such as 16,16, got {text!r}"
         ) from None
+    if max(sizes) > MAX_LAYER_WIDTH:
+        raise argparse.ArgumentTypeError(
+            f"layer width {max(sizes)} is more than {MAX_LAYER_WIDTH}, too many scalar "
+            f"Values to train, got {text!r}"
+        )
+    return sizes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -265,6 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(str(error), EXIT_MATH_ERROR)
     except (ExpressionError, CommandError) as error:
         return _report(str(error), EXIT_USAGE_ERROR)
+    except MemoryError:
+        return _report("out of memory: the model or data is too large", EXIT_MATH_ERROR)
     except KeyboardInterrupt:
         return _report("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:
@@ -418,8 +428,17 @@ def run_demo(args: argparse.Namespace) -> int:
         (out / "neuron.svg", _text_writer(neuron_svg), "one neuron on one sample, with grads"),
         (out / "boundary.svg", _text_writer(boundary_svg), "the decision boundary"),
     ]
-    for path, write, what in written:
-        _write_atomically(path, write)
+    finished: list[Path] = []
+    try:
+        for path, write, _ in written:
+            _write_atomically(path, write)
+            finished.append(path)
+    except CommandError:
+        # All three files or none: a half-written demo directory is a partial output.
+        for path in finished:
+            path.unlink(missing_ok=True)
+        raise
+    for path, _, what in written:
         print(f"wrote {path}  ({what})")
     return EXIT_OK
 
@@ -495,6 +514,11 @@ def run_train(args: argparse.Namespace) -> int:
         raise CommandError(f"--save {str(save)!r}: directory {str(save.parent)!r} does not exist")
     X, y, source = _training_data(args.data, args.samples, args.seed)
     classes = max(y) + 1
+    if classes > len(y):
+        raise CommandError(
+            f"{source}: labels must be 0..k-1 for k classes, but the largest label, "
+            f"{classes - 1}, is more than the {len(y)} samples could use"
+        )
     if classes < 2:
         raise CommandError(f"{source}: every label is 0; a classifier needs at least 2 classes")
     outputs = 1 if classes == 2 else classes
@@ -609,7 +633,8 @@ def read_csv(path: Path) -> Table:
 def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
     """(line number, cells) of each non-blank row, without a header row."""
     try:
-        with path.open(encoding="utf-8", newline="") as file:
+        # utf-8-sig: spreadsheet programs start a CSV with a byte-order mark.
+        with path.open(encoding="utf-8-sig", newline="") as file:
             rows = [
                 (line, [cell.strip() for cell in cells])
                 for line, cells in enumerate(csv.reader(file), start=1)

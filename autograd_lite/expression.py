@@ -12,6 +12,7 @@ import ast
 import keyword
 import math
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -180,7 +181,11 @@ def _check_bracket_depth(source: str) -> None:
 
 def _parse_tree(text: str, shift: int) -> ast.expr:
     try:
-        return ast.parse(text, mode="eval").body
+        with warnings.catch_warnings():
+            # Python warns about oddities such as "1if" on stderr; the user gets
+            # one line from us, not a warning from the parser as well.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(text, mode="eval").body
     except SyntaxError as error:
         column = error.offset + shift if error.offset else None
         message = (error.msg or "invalid syntax").split(";")[0]

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -507,3 +508,50 @@ def test_process_graph_leaves_stderr_clean(tmp_path: Path) -> None:
     result = command("grad", "x*2", "x=1", "--graph", "g.svg", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
     assert (tmp_path / "g.svg").read_text().lstrip().startswith(("<?xml", "<svg", "<!--"))
+
+
+def test_parser_warnings_do_not_reach_the_user(capsys: pytest.CaptureFixture[str]) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status, _, err = run(["grad", "1if 1 else 2"], capsys)
+    assert status == 2
+    assert_one_line_error(err, "conditional expression")
+    assert not [w for w in caught if issubclass(w.category, SyntaxWarning)]
+
+
+def test_csv_with_a_byte_order_mark_keeps_its_first_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "bom.csv"
+    data.write_bytes(b"\xef\xbb\xbf0.1,0.2,0\n0.3,0.4,1\n0.5,0.1,1\n")
+    model = tmp_path / "m.json"
+    assert (
+        run(["train", "--data", str(data), "--epochs", "1", "--save", str(model)], capsys)[0] == 0
+    )
+    status, out, _ = run(["predict", str(model), str(data)], capsys)
+    assert status == 0
+    assert len(out.strip().splitlines()) == 1 + 3  # header + one line per row
+
+
+def test_absurd_sizes_are_refused_before_building_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _write(tmp_path / "labels.csv", "0.1,0.2,0\n0.3,0.4,1000000000\n")
+    status, _, err = run(["train", "--data", str(data), "--epochs", "1"], capsys)
+    assert status == 2
+    assert_one_line_error(err, "largest label, 1000000000")
+    status, _, err = run(["train", "--data", "moons", "--hidden", "100000000"], capsys)
+    assert status == 2
+    assert_one_line_error(err, "more than 1024")
+
+
+def test_demo_writes_all_three_files_or_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "boundary.svg").mkdir()  # the last of the three writes will fail
+    status, out, err = run(["demo", "--steps", "2", "--out", str(tmp_path)], capsys)
+    assert status == 2
+    assert err.splitlines()[-1].startswith("autograd-lite: error: cannot write")  # after the bar
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["boundary.svg"]
+    assert "wrote" not in out
