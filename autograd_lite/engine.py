@@ -31,7 +31,13 @@ class Value:
             raise TypeError(f"Value() expects a real number, got {type(data).__name__}: {data!r}")
         if not isinstance(label, str):
             raise TypeError(f"Value() label must be a str, got {type(label).__name__}: {label!r}")
-        self.data = float(data)
+        try:
+            self.data = float(data)
+        except OverflowError:
+            raise ValueError(
+                f"Value() expects a number within the float range (about 1.8e308), got a "
+                f"{type(data).__name__} of {int(data).bit_length()} bits"
+            ) from None
         self.grad = 0.0
         self.label = label
         self.op = ""
