@@ -35,8 +35,8 @@ class Value:
             self.data = float(data)
         except OverflowError:
             raise ValueError(
-                f"Value() expects a number within the float range (about 1.8e308), got a "
-                f"{type(data).__name__} of {int(data).bit_length()} bits"
+                f"Value() expects a number within the float range (about 1.8e308), got "
+                f"{type(data).__name__}: a number of {int(data).bit_length()} bits"
             ) from None
         self.grad = 0.0
         self.label = label
