@@ -8,6 +8,7 @@ import subprocess
 import sys
 import warnings
 import xml.etree.ElementTree as ElementTree
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -555,3 +556,26 @@ def test_demo_writes_all_three_files_or_none(
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["boundary.svg"]
     assert "wrote" not in out
+
+
+def test_the_whole_hostile_corpus_end_to_end_through_subprocesses(tmp_path: Path) -> None:
+    def attempt(source: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "autograd_lite", "grad", "--", source, "x=1", "y=2"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+
+    # A NUL byte cannot travel in argv; those cases run in-process above.
+    corpus = [case for case in HOSTILE if "\x00" not in case[0]]
+    # A few at a time: about 0.2 s of start-up each, on two cores.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(attempt, [source for source, _, _ in corpus]))
+    assert len(results) >= 50
+    for (source, fragment, _), result in zip(corpus, results):
+        assert (result.returncode, result.stdout) == (2, ""), source
+        assert_one_line_error(result.stderr, fragment)
+    assert list(tmp_path.iterdir()) == []
