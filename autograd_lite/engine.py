@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeAlias
 
 Number: TypeAlias = int | float
@@ -167,20 +168,12 @@ class Value:
         in PyTorch; reset them with `zero_grad`.
         """
         order = topological_order(self)
-        # Run this pass on zeroed grads and add the previous grads back at the
-        # end: otherwise an interior node's old grad would be propagated again.
-        previous = [node.grad for node in order]
-        accumulating = any(previous)
-        if accumulating:
-            zero_grad(order)
-        self.grad = float(gradient)
-        for node in reversed(order):
-            upstream = node.grad
-            for parent, local in zip(node.parents, node.local_grads):
-                parent.grad += local * upstream
-        if accumulating:
-            for node, old in zip(order, previous):
-                node.grad += old
+        with separate_pass(order):
+            self.grad = float(gradient)
+            for node in reversed(order):
+                upstream = node.grad
+                for parent, local in zip(node.parents, node.local_grads):
+                    parent.grad += local * upstream
 
     def zero_grad(self) -> None:
         """Set `grad` to 0.0 on every node of the graph that ends at self."""
@@ -225,6 +218,23 @@ def topological_order(root: Value) -> list[Value]:
                 ready.append(parent)
     order.reverse()
     return order
+
+
+@contextmanager
+def separate_pass(order: list[Value]) -> Iterator[bool]:
+    """Run a backward pass over `order` on zeroed grads, then add the old grads back.
+
+    Otherwise an interior node's grad from an earlier pass would be propagated
+    again. Yields whether any node had a grad already (the pass accumulates).
+    """
+    previous = [node.grad for node in order]
+    accumulating = any(previous)
+    if accumulating:
+        zero_grad(order)
+    yield accumulating
+    if accumulating:
+        for node, old in zip(order, previous):
+            node.grad += old
 
 
 def zero_grad(values: Iterable[Value]) -> None:

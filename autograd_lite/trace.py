@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import overload
 
-from autograd_lite.engine import Value, topological_order
+from autograd_lite.engine import Value, separate_pass, topological_order
 from autograd_lite.render import Graph, draw_graph, format_number, node_names
 
 _PLAIN_NAME = re.compile(r"^[\w.@]+$")
@@ -226,32 +226,27 @@ def trace_backward(root: Value, gradient: float = 1.0) -> BackwardTrace:
         )
     order = topological_order(root)
     names = node_names(order)
-    # As in Value.backward: run the pass on zeroed grads, then add the old grads
-    # back, so an interior node's old grad is not propagated a second time.
-    previous = [node.grad for node in order]
-    for node in order:
-        node.grad = 0.0
-    root.grad = float(gradient)
     steps = []
-    for node in reversed(order):
-        upstream = node.grad
-        for parent, local in zip(node.parents, node.local_grads):
-            contribution = local * upstream
-            parent.grad += contribution
-            steps.append(
-                BackwardStep(
-                    index=len(steps),
-                    node=node,
-                    parent=parent,
-                    local_grad=local,
-                    upstream=upstream,
-                    contribution=contribution,
-                    parent_grad=parent.grad,
-                    root_name=names[root],
-                    node_name=names[node],
-                    parent_name=names[parent],
+    # The same pass as Value.backward, recording each step as it is applied.
+    with separate_pass(order) as accumulated:
+        root.grad = float(gradient)
+        for node in reversed(order):
+            upstream = node.grad
+            for parent, local in zip(node.parents, node.local_grads):
+                contribution = local * upstream
+                parent.grad += contribution
+                steps.append(
+                    BackwardStep(
+                        index=len(steps),
+                        node=node,
+                        parent=parent,
+                        local_grad=local,
+                        upstream=upstream,
+                        contribution=contribution,
+                        parent_grad=parent.grad,
+                        root_name=names[root],
+                        node_name=names[node],
+                        parent_name=names[parent],
+                    )
                 )
-            )
-    for node, old in zip(order, previous):
-        node.grad += old
-    return BackwardTrace(root, float(gradient), steps, names, any(previous))
+    return BackwardTrace(root, float(gradient), steps, names, accumulated)
