@@ -268,6 +268,7 @@ def _moons_accuracy(model: nn.MLP, seed: int) -> float:
     return sum((score > 0) == (label > 0) for score, label in zip(scores, y)) / len(y)
 
 
+@pytest.mark.slow
 def test_demo_trains_the_moons_to_high_accuracy_and_writes_three_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -283,6 +284,7 @@ def test_demo_trains_the_moons_to_high_accuracy_and_writes_three_files(
     assert accuracy >= 0.97  # micrograd's demo reaches 100% with this recipe
 
 
+@pytest.mark.slow
 def test_demo_pictures_are_well_formed_svg(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -546,6 +548,7 @@ def test_absurd_sizes_are_refused_before_building_anything(
     assert_one_line_error(err, "more than 1024")
 
 
+@pytest.mark.slow
 def test_demo_writes_all_three_files_or_none(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -558,6 +561,7 @@ def test_demo_writes_all_three_files_or_none(
     assert "wrote" not in out
 
 
+@pytest.mark.slow
 def test_the_whole_hostile_corpus_end_to_end_through_subprocesses(tmp_path: Path) -> None:
     def attempt(source: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

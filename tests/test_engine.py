@@ -207,6 +207,7 @@ def test_same_graph_gives_same_bits_in_every_process() -> None:
     assert len(outputs) == 1
 
 
+@pytest.mark.slow
 def test_deep_chain_of_a_million_nodes() -> None:
     x = Value(1.0)
     y = x

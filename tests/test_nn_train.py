@@ -32,6 +32,7 @@ def test_evaluate_matches_loss_function():
     assert result["accuracy"] == train.accuracy([model(x).data for x in X], y)
 
 
+@pytest.mark.slow
 def test_micrograd_demo_by_hand_reaches_full_accuracy():
     X, y = data.make_moons(100, noise=0.1, seed=1, signed=True)
     model = MLP(2, [16, 16, 1], init="uniform", seed=1337)
@@ -50,6 +51,7 @@ def test_micrograd_demo_by_hand_reaches_full_accuracy():
     assert best == 1.0
 
 
+@pytest.mark.slow
 def test_micrograd_demo_with_fit_and_callable_loss():
     X, y = data.make_moons(100, noise=0.1, seed=1, signed=True)
     model = MLP(2, [16, 16, 1], init="uniform", seed=1337)
@@ -175,6 +177,7 @@ def test_xor_converges_from_at_least_nine_of_ten_seeds():
     assert converged >= 9
 
 
+@pytest.mark.slow
 def test_spirals_with_cross_entropy_and_adam():
     X, y = data.make_spirals(300, classes=3, seed=0)
     model = MLP(2, [16, 16, 3], seed=0)

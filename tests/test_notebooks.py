@@ -33,6 +33,7 @@ def test_notebook_is_committed_with_outputs_in_order(path: Path) -> None:
     assert errors == [], f"{path.name} was saved with an error output"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
 def test_notebook_runs_top_to_bottom(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)

@@ -3,9 +3,12 @@
 import doctest
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
+@pytest.mark.slow
 def test_readme_examples() -> None:
     result = doctest.testfile(
         str(README),

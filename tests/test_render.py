@@ -223,6 +223,7 @@ def test_refuses_past_max_nodes_saying_how_many_and_how_to_raise() -> None:
     assert ag.draw_graph(x, max_nodes=21).source.count("shape=ellipse") == 20
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_deep_chain_renders_to_dot_without_recursion() -> None:
     x = Value(0.0)
     for _ in range(100_000):
