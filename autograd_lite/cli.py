@@ -14,9 +14,9 @@ from typing import NoReturn
 
 import autograd_lite as ag
 import nn
-from autograd_lite.boundary_svg import decision_boundary_svg
 from autograd_lite.expression import EvaluationError, ExpressionError, check_variable_name, parse
 from autograd_lite.render import GraphRenderError
+from nn.plot import decision_boundary_svg
 
 PROG = "autograd-lite"
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")

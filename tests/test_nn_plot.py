@@ -1,10 +1,10 @@
-"""The hand-written decision-boundary SVG of `autograd-lite demo`, checked geometrically."""
+"""The decision-boundary SVG of `nn.plot` (drawn by `autograd-lite demo`), checked geometrically."""
 
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from autograd_lite.boundary_svg import POINT_COLORS, REGION_COLORS, decision_boundary_svg
+from nn.plot import POINT_COLORS, REGION_COLORS, decision_boundary_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 POINTS = [[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]]
