@@ -1,10 +1,17 @@
 """autograd-lite: a scalar reverse-mode automatic differentiation engine in pure Python."""
 
 from autograd_lite.engine import Value, topological_order, zero_grad
-from autograd_lite.functional import grad, gradients, value_and_grad
-from autograd_lite.grad_mode import enable_grad, is_grad_enabled, no_grad
-from autograd_lite.gradcheck import gradcheck
-from autograd_lite.ops import (
+from autograd_lite.functional import (
+    grad,
+    gradients,
+    hessian,
+    hvp,
+    jacobian,
+    jvp,
+    value_and_grad,
+    vjp,
+)
+from autograd_lite.functions import (
     cos,
     dot,
     exp,
@@ -18,13 +25,18 @@ from autograd_lite.ops import (
     sum,
     tanh,
 )
+from autograd_lite.grad_mode import enable_grad, is_grad_enabled, no_grad
+from autograd_lite.gradcheck import gradcheck
+from autograd_lite.ops import OPS, Op
 from autograd_lite.render import Graph, draw_graph
 from autograd_lite.trace import BackwardStep, BackwardTrace, trace_backward
 
 __all__ = [
+    "OPS",
     "BackwardStep",
     "BackwardTrace",
     "Graph",
+    "Op",
     "Value",
     "cos",
     "dot",
@@ -34,7 +46,11 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradients",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
+    "jacobian",
+    "jvp",
     "leaky_relu",
     "log",
     "log1p",
@@ -48,6 +64,7 @@ __all__ = [
     "topological_order",
     "trace_backward",
     "value_and_grad",
+    "vjp",
     "zero_grad",
 ]
 __version__ = "0.1.0"

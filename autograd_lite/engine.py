@@ -1,11 +1,33 @@
-"""The node of a computation graph, `Value`, and the backward pass over it."""
+"""The node of a computation graph, `Value`, how ops record it, and the reverse sweep."""
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from typing import TypeAlias
+from collections.abc import Callable, Iterable
+from typing import Any, TypeAlias
+
+from autograd_lite.grad_mode import _grad_enabled
+from autograd_lite.ops import (
+    ABS,
+    ADD,
+    COS,
+    DIV,
+    EXP,
+    FLOATS,
+    LEAKY_RELU,
+    LOG,
+    LOG1P,
+    MUL,
+    NEG,
+    POW,
+    RELU,
+    SIGMOID,
+    SIN,
+    SQRT,
+    SUB,
+    TANH,
+    Op,
+)
 
 Number: TypeAlias = int | float
 
@@ -13,17 +35,21 @@ Number: TypeAlias = int | float
 class Value:
     """One scalar in a computation graph.
 
-    `local_grads[i]` is d(self)/d(parents[i]), computed in the forward pass and
-    stored as plain data: a graph holds no closures and no reference cycles,
-    so CPython frees it by reference counting alone.
+    `op` made it from `operands` (None and () for a leaf). The operands are
+    Values and plain numbers in the op's argument order, so `x * 3` keeps its
+    3; `parents` are the Values among them, in the same order, and
+    `local_grads[i]` is d(self)/d(parents[i]), computed in the forward pass
+    and stored as plain data: a graph holds no closures and no reference
+    cycles, so CPython frees it by reference counting alone.
     """
 
-    __slots__ = ("data", "grad", "label", "local_grads", "op", "parents")
+    __slots__ = ("data", "grad", "label", "local_grads", "op", "operands", "parents")
 
     data: float
     grad: float
     label: str
-    op: str
+    op: Op | None
+    operands: tuple[Value | float, ...]
     parents: tuple[Value, ...]
     local_grads: tuple[float, ...]
 
@@ -41,30 +67,21 @@ class Value:
             ) from None
         self.grad = 0.0
         self.label = label
-        self.op = ""
+        self.op = None
+        self.operands = ()
         self.parents = ()
         self.local_grads = ()
-
-    @classmethod
-    def node(
-        cls, data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]
-    ) -> Value:
-        """Make a node from already-checked parts (the fast path of every op)."""
-        node = cls.__new__(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node.op = op
-        node.parents = parents
-        node.local_grads = local_grads
-        return node
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
-        return self.data
+        raise TypeError(
+            "a Value cannot turn into a float silently: math.exp(v) or float(v) would drop "
+            "its gradient. Use the engine's functions (ag.exp(v), ag.log(v), ...) to stay in "
+            f"the graph, or v.data for the number itself ({self.data!r})"
+        )
 
     # Ordering compares data; equality stays identity so Values work as dict keys.
     def __lt__(self, other: Operand) -> bool:
@@ -82,80 +99,80 @@ class Value:
     __hash__ = object.__hash__
 
     def __add__(self, other: Operand) -> Value:
-        return ops.add(self, other)
+        return apply2(ADD, self, other)
 
     def __radd__(self, other: Operand) -> Value:
-        return ops.add(other, self)
+        return apply2(ADD, other, self)
 
     def __sub__(self, other: Operand) -> Value:
-        return ops.sub(self, other)
+        return apply2(SUB, self, other)
 
     def __rsub__(self, other: Operand) -> Value:
-        return ops.sub(other, self)
+        return apply2(SUB, other, self)
 
     def __mul__(self, other: Operand) -> Value:
-        return ops.mul(self, other)
+        return apply2(MUL, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
-        return ops.mul(other, self)
+        return apply2(MUL, other, self)
 
     def __truediv__(self, other: Operand) -> Value:
-        return ops.div(self, other)
+        return apply2(DIV, self, other)
 
     def __rtruediv__(self, other: Operand) -> Value:
-        return ops.div(other, self)
+        return apply2(DIV, other, self)
 
     def __pow__(self, other: Operand) -> Value:
-        return ops.power(self, other)
+        return apply2(POW, self, other)
 
     def __rpow__(self, other: Operand) -> Value:
-        return ops.power(other, self)
+        return apply2(POW, other, self)
 
     def __neg__(self) -> Value:
-        return ops.neg(self)
+        return apply1(NEG, self)
 
     def __abs__(self) -> Value:
-        return ops.absolute(self)
+        return apply1(ABS, self)
 
     def exp(self) -> Value:
         """e ** self."""
-        return ops.exp(self)
+        return apply1(EXP, self)
 
     def log(self) -> Value:
         """Natural logarithm; ValueError unless self > 0."""
-        return ops.log(self)
+        return apply1(LOG, self)
 
     def log1p(self) -> Value:
         """log(1 + self), accurate for tiny self; ValueError unless self > -1."""
-        return ops.log1p(self)
+        return apply1(LOG1P, self)
 
     def sqrt(self) -> Value:
         """Square root; ValueError if self < 0."""
-        return ops.sqrt(self)
+        return apply1(SQRT, self)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
-        return ops.tanh(self)
+        return apply1(TANH, self)
 
     def sigmoid(self) -> Value:
         """Logistic function 1 / (1 + e ** -self), stable for any magnitude."""
-        return ops.sigmoid(self)
+        return apply1(SIGMOID, self)
 
     def relu(self) -> Value:
         """max(self, 0), with derivative 0 at 0."""
-        return ops.relu(self)
+        return apply1(RELU, self)
 
     def leaky_relu(self, slope: Operand = 0.01) -> Value:
         """self if self > 0 else slope * self."""
-        return ops.leaky_relu(self, slope)
+        return apply2(LEAKY_RELU, self, slope)
 
     def sin(self) -> Value:
         """Sine."""
-        return ops.sin(self)
+        return apply1(SIN, self)
 
     def cos(self) -> Value:
         """Cosine."""
-        return ops.cos(self)
+        return apply1(COS, self)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph."""
@@ -165,15 +182,10 @@ class Value:
         """Add gradient * d(self)/d(node) to the `grad` of every node of the graph.
 
         Each call adds its own contribution, so grads accumulate across calls as
-        in PyTorch; reset them with `zero_grad`.
+        in PyTorch; reset them with `zero_grad`. If the pass is interrupted
+        (an error, Ctrl-C), every grad is left as it was before the call.
         """
-        order = topological_order(self)
-        with separate_pass(order):
-            self.grad = float(gradient)
-            for node in reversed(order):
-                upstream = node.grad
-                for parent, local in zip(node.parents, node.local_grads):
-                    parent.grad += local * upstream
+        add_to_grads(backpropagate(topological_order(self), {self: float(gradient)}))
 
     def zero_grad(self) -> None:
         """Set `grad` to 0.0 on every node of the graph that ends at self."""
@@ -181,33 +193,145 @@ class Value:
 
 
 Operand: TypeAlias = Value | int | float
-"""What an operator accepts on either side: a Value or a plain number."""
+"""What an op accepts for each operand: a Value or a plain number."""
 
 
 def _data(x: Operand) -> float:
     return x.data if isinstance(x, Value) else x
 
 
+# ---- recording: the hot path of every graph -----------------------------------
+
+
+def _number(x: object, op: Op) -> float:
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real):
+        return float(x)
+    raise TypeError(
+        f"{op.symbol}: expected a Value or a real number, got {type(x).__name__}: {x!r}"
+    )
+
+
+def _node(
+    data: float,
+    op: Op,
+    operands: tuple[Value | float, ...],
+    parents: tuple[Value, ...],
+    local_grads: tuple[float, ...],
+) -> Value:
+    node = Value.__new__(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.op = op
+    node.operands = operands
+    node.parents = parents
+    node.local_grads = local_grads
+    return node
+
+
+def _leaf(data: float) -> Value:
+    node = Value.__new__(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.op = None
+    node.operands = node.parents = node.local_grads = ()
+    return node
+
+
+def apply1(op: Op, x: Operand) -> Value:
+    """Record `op(x)`. A number gives a leaf: there is nothing to differentiate."""
+    if not isinstance(x, Value):
+        return _leaf(op.forward(_number(x, op)))
+    data = op.forward(x.data)
+    if not _grad_enabled.get():
+        return _leaf(data)
+    parents = (x,)
+    return _node(data, op, parents, parents, op.derivative(FLOATS, x.data, data))
+
+
+def apply2(op: Op, a: Operand, b: Operand) -> Value:
+    """Record `op(a, b)`; a number on either side is kept as a constant operand."""
+    if isinstance(a, Value):
+        if isinstance(b, Value):
+            data = op.forward(a.data, b.data)
+            if not _grad_enabled.get():
+                return _leaf(data)
+            parents = (a, b)
+            return _node(data, op, parents, parents, op.derivative(FLOATS, a.data, b.data, data))
+        b = b if type(b) is float else _number(b, op)
+        data = op.forward(a.data, b)
+        if not _grad_enabled.get():
+            return _leaf(data)
+        local = op.derivative(FLOATS, a.data, b, data)[0]
+        return _node(data, op, (a, b), (a,), (local,))
+    a = a if type(a) is float else _number(a, op)
+    if not isinstance(b, Value):
+        return _leaf(op.forward(a, _number(b, op)))
+    data = op.forward(a, b.data)
+    if not _grad_enabled.get():
+        return _leaf(data)
+    local = op.derivative(FLOATS, a, b.data, data)[1]
+    return _node(data, op, (a, b), (b,), (local,))
+
+
+def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Value:
+    """Record `op` over any number of operands (numbers kept as constants).
+
+    `data`, when given, is the result already computed (derivative rules use
+    it to record IEEE results, such as inf, where the forward would raise).
+    """
+    kept = tuple(x if isinstance(x, Value) else _number(x, op) for x in operands)
+    values = [x.data if isinstance(x, Value) else x for x in kept]
+    if data is None:
+        data = op.forward(*values)
+    parents = tuple(x for x in kept if isinstance(x, Value))
+    if not parents or not _grad_enabled.get():
+        return _leaf(data)
+    derivatives = op.derivative(FLOATS, *values, data)
+    if len(parents) == len(kept):
+        return _node(data, op, parents, parents, derivatives)
+    local = tuple(d for x, d in zip(kept, derivatives) if isinstance(x, Value))
+    return _node(data, op, kept, parents, local)
+
+
+# ---- the graph and the reverse sweep ---------------------------------------------
+
+
 def topological_order(root: Value) -> list[Value]:
-    """Every node that `root` depends on, each after all of its parents; `root` last.
+    """Every node that `root` depends on, each after all of its parents; `root` last."""
+    return topological_order_of((root,))
+
+
+def topological_order_of(roots: Iterable[Value]) -> list[Value]:
+    """Every node the `roots` depend on, each after all of its parents.
 
     Iterative, so graph depth is limited by memory only, and deterministic:
     the order depends on the graph alone, never on ids or set order.
     """
-    # Kahn's algorithm from the root: count each node's consumers inside the
+    # Kahn's algorithm from the roots: count each node's consumers inside the
     # graph, then place a node once all of its consumers are placed. It keeps
     # no per-node tuples or iterators alive, which keeps the garbage collector
     # quiet on big graphs.
-    consumers = {root: 0}
-    stack = [root]
+    consumers: dict[Value, int] = {}
+    starts = []
+    for root in roots:
+        if root not in consumers:
+            consumers[root] = 0
+            starts.append(root)
+    stack = list(starts)
     while stack:
         for parent in stack.pop().parents:
-            count = consumers.get(parent, 0)
-            consumers[parent] = count + 1
-            if not count:
+            count = consumers.get(parent)
+            if count is None:
+                consumers[parent] = 1
                 stack.append(parent)
+            else:
+                consumers[parent] = count + 1
     order = []
-    ready = [root]
+    ready = [root for root in reversed(starts) if not consumers[root]]
     while ready:
         node = ready.pop()
         order.append(node)
@@ -220,28 +344,59 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-@contextmanager
-def separate_pass(order: list[Value]) -> Iterator[bool]:
-    """Run a backward pass over `order` on zeroed grads, then add the old grads back.
+LocalGrads: TypeAlias = Callable[[Value], tuple[Any, ...]]
+Chain: TypeAlias = Callable[[Any, Any], Any]
+StepHook: TypeAlias = Callable[[Value, Value, Any, Any, Any, Any], None]
 
-    Otherwise an interior node's grad from an earlier pass would be propagated
-    again. Yields whether any node had a grad already (the pass accumulates).
+
+def backpropagate(
+    order: list[Value],
+    seeds: dict[Value, Any],
+    local_grads: LocalGrads | None = None,
+    chain: Chain | None = None,
+    on_step: StepHook | None = None,
+) -> dict[Value, Any]:
+    """The reverse sweep: d(roots)/d(node) for every node of `order` that the roots reach.
+
+    `seeds` maps each root to its upstream gradient. By default each edge uses
+    the stored float `local_grads` and `local * upstream`; `gradients(...,
+    create_graph=True)` passes functions that build Values instead.
+    `on_step(node, parent, local, upstream, contribution, parent_total)` sees
+    every chain-rule step as it is applied. No `.grad` is touched.
     """
-    previous = [node.grad for node in order]
-    accumulating = any(previous)
-    if accumulating:
-        zero_grad(order)
-    yield accumulating
-    if accumulating:
-        for node, old in zip(order, previous):
-            node.grad += old
+    adjoints = dict(seeds)
+    get = adjoints.get
+    for node in reversed(order):
+        parents = node.parents
+        if not parents:
+            continue
+        upstream = get(node)
+        if upstream is None:
+            continue
+        locals_ = node.local_grads if local_grads is None else local_grads(node)
+        for parent, local in zip(parents, locals_):
+            contribution = local * upstream if chain is None else chain(local, upstream)
+            previous = get(parent)
+            total = contribution if previous is None else previous + contribution
+            adjoints[parent] = total
+            if on_step is not None:
+                on_step(node, parent, local, upstream, contribution, total)
+    return adjoints
+
+
+def add_to_grads(adjoints: dict[Value, float]) -> None:
+    """Add each adjoint to its node's `.grad`: all of them, or (if interrupted) none."""
+    previous = [node.grad for node in adjoints]
+    try:
+        for node, adjoint in adjoints.items():
+            node.grad += adjoint
+    except BaseException:
+        for node, grad in zip(adjoints, previous):
+            node.grad = grad
+        raise
 
 
 def zero_grad(values: Iterable[Value]) -> None:
     """Set `grad` to 0.0 on each of `values`."""
     for value in values:
         value.grad = 0.0
-
-
-# ops builds on Value, so it is imported once Value exists.
-from autograd_lite import ops  # noqa: E402

@@ -17,32 +17,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from autograd_lite import ops
-from autograd_lite.engine import Operand, Value
+from autograd_lite.engine import Operand, Value, apply1, apply2
+from autograd_lite.functions import FUNCTIONS as _ENGINE_FUNCTIONS
+from autograd_lite.ops import ADD, DIV, MUL, NEG, POW, SUB, Op
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 200
 
-FUNCTIONS: Mapping[str, Callable[[Operand], Value]] = MappingProxyType(
-    {
-        "exp": ops.exp,
-        "log": ops.log,
-        "sqrt": ops.sqrt,
-        "tanh": ops.tanh,
-        "sigmoid": ops.sigmoid,
-        "relu": ops.relu,
-        "sin": ops.sin,
-        "cos": ops.cos,
-        "abs": ops.absolute,
-    }
-)
+FUNCTIONS: Mapping[str, Callable[[Operand], Value]] = MappingProxyType(dict(_ENGINE_FUNCTIONS))
+"""The functions an expression may call: every one-operand function of the op table."""
 
-_BINARY: Mapping[type[ast.operator], tuple[str, Callable[[Operand, Operand], Value]]] = {
-    ast.Add: ("+", ops.add),
-    ast.Sub: ("-", ops.sub),
-    ast.Mult: ("*", ops.mul),
-    ast.Div: ("/", ops.div),
-    ast.Pow: ("**", ops.power),
+_BINARY: Mapping[type[ast.operator], Op] = {
+    ast.Add: ADD,
+    ast.Sub: SUB,
+    ast.Mult: MUL,
+    ast.Div: DIV,
+    ast.Pow: POW,
 }
 
 # Names for the constructs a user is most likely to try, used in error messages.
@@ -326,12 +316,14 @@ class _Evaluator:
             if not isinstance(operand, Value):
                 # A negative literal such as -2 stays a number, folded into its use.
                 return -operand
-            return self.checked("unary '-'", node, (operand,), lambda: ops.neg(operand))
+            return self.checked("unary '-'", node, (operand,), lambda: apply1(NEG, operand))
         if isinstance(node, ast.BinOp):
             left = self.visit(node.left)
             right = self.visit(node.right)
-            symbol, apply = _BINARY[type(node.op)]
-            return self.checked(f"'{symbol}'", node, (left, right), lambda: apply(left, right))
+            op = _BINARY[type(node.op)]
+            return self.checked(
+                f"'{op.symbol}'", node, (left, right), lambda: apply2(op, left, right)
+            )
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         function = FUNCTIONS[node.func.id]
         argument = self.visit(node.args[0])
@@ -358,12 +350,16 @@ class _Evaluator:
             result = compute()
         except (ZeroDivisionError, ValueError, OverflowError) as error:
             raise EvaluationError(f"{error} in {what}", column) from None
-        result_data = float(result)
-        if not math.isfinite(result_data) and all(math.isfinite(float(x)) for x in operands):
+        result_data = _number(result)
+        if not math.isfinite(result_data) and all(math.isfinite(_number(x)) for x in operands):
             raise EvaluationError(
                 f"overflow: {what} gives {result_data} from finite operands", column
             )
         return result
+
+
+def _number(x: Operand) -> float:
+    return x.data if isinstance(x, Value) else x
 
 
 def _as_value(x: Operand) -> Value:

@@ -295,7 +295,7 @@ def _draw_operation(
     op_attributes = {"shape": "ellipse", "fillcolor": OP_COLOR}
     if marked_parents:
         op_attributes.update(color=HIGHLIGHT_COLOR, penwidth=HIGHLIGHT_WIDTH)
-    digraph.node(f"v{i}op", label=node.op, **op_attributes)
+    digraph.node(f"v{i}op", label=node.op.symbol if node.op else "", **op_attributes)
     for parent in node.parents:
         edge_attributes = (
             {"color": HIGHLIGHT_COLOR, "penwidth": HIGHLIGHT_WIDTH}

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import overload
 
-from autograd_lite.engine import Value, separate_pass, topological_order
+from autograd_lite.engine import Value, add_to_grads, backpropagate, topological_order
 from autograd_lite.render import Graph, draw_graph, format_number, node_names
 
 _PLAIN_NAME = re.compile(r"^[\w.@]+$")
@@ -226,27 +226,28 @@ def trace_backward(root: Value, gradient: float = 1.0) -> BackwardTrace:
         )
     order = topological_order(root)
     names = node_names(order)
-    steps = []
-    # The same pass as Value.backward, recording each step as it is applied.
-    with separate_pass(order) as accumulated:
-        root.grad = float(gradient)
-        for node in reversed(order):
-            upstream = node.grad
-            for parent, local in zip(node.parents, node.local_grads):
-                contribution = local * upstream
-                parent.grad += contribution
-                steps.append(
-                    BackwardStep(
-                        index=len(steps),
-                        node=node,
-                        parent=parent,
-                        local_grad=local,
-                        upstream=upstream,
-                        contribution=contribution,
-                        parent_grad=parent.grad,
-                        root_name=names[root],
-                        node_name=names[node],
-                        parent_name=names[parent],
-                    )
-                )
+    steps: list[BackwardStep] = []
+
+    def record(
+        node: Value, parent: Value, local: float, upstream: float, contribution: float,
+        parent_grad: float,
+    ) -> None:
+        steps.append(
+            BackwardStep(
+                index=len(steps),
+                node=node,
+                parent=parent,
+                local_grad=local,
+                upstream=upstream,
+                contribution=contribution,
+                parent_grad=parent_grad,
+                root_name=names[root],
+                node_name=names[node],
+                parent_name=names[parent],
+            )
+        )
+
+    accumulated = any(node.grad for node in order)
+    # The same sweep as Value.backward, with every step recorded as it is applied.
+    add_to_grads(backpropagate(order, {root: float(gradient)}, on_step=record))
     return BackwardTrace(root, float(gradient), steps, names, accumulated)

@@ -55,7 +55,7 @@ def _output_data(output: Any) -> float | list[float]:
     if isinstance(output, Value):
         return output.data
     if isinstance(output, Sequence) and not isinstance(output, str):
-        return [float(item) for item in output]
+        return [item.data if isinstance(item, Value) else float(item) for item in output]
     return float(output)
 
 

@@ -39,16 +39,16 @@ def test_neuron_is_one_dot_node_with_bias_folded_in():
     neuron = Neuron(3, "tanh", seed=0)
     x = [Value(1.0), Value(2.0), Value(3.0)]
     out = neuron(x)
-    assert out.op == "tanh"
+    assert out.op is ag.OPS["tanh"]
     (dot,) = out.parents
-    assert dot.op == "dot"
+    assert dot.op is ag.OPS["dot"]
     assert dot.parents[:4] == (*neuron.w, neuron.b)
     assert dot.parents[4:7] == tuple(x)
     assert dot.parents[7].data == 1.0
 
 
 def test_linear_neuron_adds_no_activation_node():
-    assert Neuron(2, "linear", seed=0)([1.0, 2.0]).op == "dot"
+    assert Neuron(2, "linear", seed=0)([1.0, 2.0]).op is ag.OPS["dot"]
 
 
 def test_mlp_converts_number_inputs_to_leaves_once_per_call():

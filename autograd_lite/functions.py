@@ -1,0 +1,126 @@
+"""The ops as functions (`ag.exp(x)`, `ag.dot(w, x)` ...), made from the op table.
+
+Also the derivative rules' functions for Values (`VALUES`), with which
+`local_grads_as_values` turns a node's local derivatives into differentiable Values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from autograd_lite import floats
+from autograd_lite.engine import Operand, Value, apply, apply1, apply2
+from autograd_lite.ops import DIV, DOT, LEAKY_RELU, OPS, POW, SUM, Functions, Op
+
+
+def _function(op: Op) -> Callable[[Operand], Value]:
+    """The public function of a one-operand op."""
+
+    def function(x: Operand) -> Value:
+        return apply1(op, x)
+
+    function.__name__ = function.__qualname__ = op.name
+    function.__doc__ = op.doc
+    return function
+
+
+FUNCTIONS: dict[str, Callable[[Operand], Value]] = {
+    op.symbol: _function(op)
+    for op in OPS.values()
+    if op.kind == "function" and op.arity == 1
+}
+"""Every one-operand op written as a function call, by the name it is called with."""
+
+exp = FUNCTIONS["exp"]
+log = FUNCTIONS["log"]
+log1p = FUNCTIONS["log1p"]
+sqrt = FUNCTIONS["sqrt"]
+tanh = FUNCTIONS["tanh"]
+sigmoid = FUNCTIONS["sigmoid"]
+relu = FUNCTIONS["relu"]
+sin = FUNCTIONS["sin"]
+cos = FUNCTIONS["cos"]
+absolute = FUNCTIONS["abs"]
+neg = _function(OPS["neg"])
+
+
+def leaky_relu(x: Operand, slope: Operand = 0.01) -> Value:
+    """x if x > 0 else slope * x, with derivative slope at 0 (`slope` may be a Value)."""
+    return apply2(LEAKY_RELU, x, slope)
+
+
+def sum(values: Iterable[Operand]) -> Value:
+    """The sum of `values` as ONE node, added left to right (numbers kept as constants)."""
+    return apply(SUM, values)
+
+
+def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
+    """sum(w * x for w, x in zip(weights, inputs)) as ONE node (numbers kept as constants)."""
+    ws = tuple(weights)
+    xs = tuple(inputs)
+    if len(ws) != len(xs):
+        raise ValueError(
+            f"dot: expected sequences of equal length, got {len(ws)} weights and {len(xs)} inputs"
+        )
+    return apply(DOT, ws + xs)
+
+
+def as_value(x: Operand) -> Value:
+    """`x` if it is a Value, else a new leaf holding the number `x`."""
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _data(x: Value | float) -> float:
+    return x.data if isinstance(x, Value) else x
+
+
+def _total(op: Op, ieee: Callable[[float, float], float]) -> Callable[[Operand, Operand], Value]:
+    # A derivative at a singular point is a value (PyTorch: sqrt'(0) = inf), not an
+    # error: the node is the op's own, its data the IEEE result.
+    def total(a: Operand, b: Operand) -> Value:
+        return apply(op, (a, b), ieee(_data(a), _data(b)))
+
+    return total
+
+
+VALUES = Functions(
+    data=_data, log=log, sin=sin, cos=cos, pow=_total(POW, floats.power),
+    div=_total(DIV, floats.divide),
+)
+
+
+def local_grads_as_values(node: Value) -> tuple[Value | float, ...]:
+    """The local derivatives of `node` computed again from its operands, as Values.
+
+    A derivative that does not depend on a Value (sums, ReLU, products with a
+    constant) stays the exact float that was stored.
+    """
+    op = node.op
+    if op is None:
+        return ()
+    derivatives = op.derivative(VALUES, *node.operands, node)
+    if node.operands is node.parents:
+        return tuple(derivatives)
+    return tuple(d for x, d in zip(node.operands, derivatives) if isinstance(x, Value))
+
+
+__all__ = [
+    "FUNCTIONS",
+    "VALUES",
+    "absolute",
+    "as_value",
+    "cos",
+    "dot",
+    "exp",
+    "leaky_relu",
+    "local_grads_as_values",
+    "log",
+    "log1p",
+    "neg",
+    "relu",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "sum",
+    "tanh",
+]
