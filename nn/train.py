@@ -91,7 +91,7 @@ def decision_threshold(model: object) -> float:
     return 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
 
 
-def predict(model: Module, X: Sequence[Sequence[Any]]) -> list[Any]:
+def predict(model: Module[Any], X: Sequence[Sequence[Any]]) -> list[Any]:
     """The model's outputs as floats (lists of floats for several outputs), recording no graph."""
     with ag.no_grad():
         return [_output_data(model(x)) for x in X]
@@ -117,7 +117,11 @@ def _check_metrics(metrics: Sequence[str]) -> None:
 
 
 def _objective(
-    loss_function: LossFunction, outputs: list[Any], targets: list[Any], model: Module, l2: float
+    loss_function: LossFunction,
+    outputs: list[Any],
+    targets: list[Any],
+    model: Module[Any],
+    l2: float,
 ) -> Value:
     total = loss_function(outputs, targets)
     if l2:
@@ -126,7 +130,7 @@ def _objective(
 
 
 def evaluate(
-    model: Module,
+    model: Module[Any],
     X: Sequence[Sequence[Any]],
     y: Sequence[Any],
     loss: str | LossFunction = "mse",
@@ -145,7 +149,7 @@ def evaluate(
 
 
 def fit(
-    model: Module,
+    model: Module[Any],
     X: Sequence[Sequence[Any]],
     y: Sequence[Any],
     loss: str | LossFunction = "mse",
