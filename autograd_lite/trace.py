@@ -7,10 +7,13 @@ import numbers
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
 from typing import overload
 
 from autograd_lite.engine import Value, add_to_grads, backpropagate, topological_order
 from autograd_lite.render import Graph, draw_graph, format_number, node_names
+from autograd_lite.stepper import Stepper
 
 _PLAIN_NAME = re.compile(r"^[\w.@]+$")
 
@@ -200,6 +203,40 @@ class BackwardTrace(Sequence[BackwardStep]):
             grads=self.grads_after(k),
             show_names=True,
         )
+
+    def stepper(
+        self,
+        *,
+        rankdir: str = "auto",
+        precision: int = 4,
+        params: Iterable[Value] | None = None,
+        max_nodes: int = 1000,
+    ) -> Stepper:
+        """An interactive player of this pass (forward, then each step) for Jupyter or a browser.
+
+        See `autograd_lite.stepper.Stepper` for the arguments and the controls.
+        """
+        return Stepper(
+            self, rankdir=rankdir, precision=precision, params=params, max_nodes=max_nodes
+        )
+
+    def save_html(
+        self,
+        path: str | PathLike[str],
+        *,
+        rankdir: str = "auto",
+        precision: int = 4,
+        params: Iterable[Value] | None = None,
+        max_nodes: int = 1000,
+    ) -> Path:
+        """Write the `stepper()` of this pass to `path` as one standalone HTML file.
+
+        Returns the path written; the options are those of `stepper()`.
+        """
+        stepper = self.stepper(
+            rankdir=rankdir, precision=precision, params=params, max_nodes=max_nodes
+        )
+        return stepper.save_html(path)
 
     def _position(self, k: int) -> int:
         if isinstance(k, bool) or not isinstance(k, int):

@@ -9,10 +9,15 @@ gives the same data on every run and machine.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+import os
 import random
 from collections.abc import Iterator, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO, TypeVar
 
 Point = list[float]
 Dataset = tuple[list[Point], list[int]]
@@ -216,3 +221,122 @@ def batches(
     for start in range(0, len(order), batch_size):
         chunk = order[start : start + batch_size]
         yield [X[i] for i in chunk], [y[i] for i in chunk]
+
+
+# Wider rows than this are refused before their cells are converted; see read_csv.
+MAX_CSV_COLUMNS = 10_000
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of numbers read from a CSV file by `read_csv`.
+
+    `rows[i]` came from line `lines[i]` of `source` (a path, or the name of a
+    stream); `labels[i]` is that row's last cell as text when `read_csv` was asked
+    for labels, else `labels` is None; `header` is the header row's cells, if any.
+    """
+
+    source: str
+    lines: list[int]
+    rows: list[list[float]]
+    labels: list[str] | None = None
+    header: list[str] | None = None
+
+    @property
+    def width(self) -> int:
+        """The number of numeric columns of every row."""
+        return len(self.rows[0])
+
+
+def read_csv(
+    source: str | os.PathLike[str] | TextIO,
+    *,
+    labels: bool = False,
+    max_columns: int = MAX_CSV_COLUMNS,
+) -> Table:
+    """Read a CSV file (a path, or an open text stream such as `sys.stdin`) of numbers.
+
+    Blank lines are skipped; surrounding spaces and a UTF-8 byte-order mark are
+    ignored. The first row is a header when none of its cells is a number. Every
+    other row must have as many cells as the first, each a finite number, except
+    that with `labels=True` the last cell of each row is kept as text in
+    `Table.labels` (a class number or a class name). A row of more than
+    `max_columns` cells is refused as soon as it is read.
+
+    Raises ValueError naming the source, line and column for malformed content,
+    and OSError (FileNotFoundError, ...) when the file cannot be read.
+    """
+    _check_count("max_columns", max_columns, 1)
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        # utf-8-sig: spreadsheet programs start a CSV with a byte-order mark.
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            return _read_table(file, str(path), labels, max_columns)
+    name = str(getattr(source, "name", "<stream>"))
+    return _read_table(source, name, labels, max_columns)
+
+
+def _read_table(file: TextIO, name: str, labels: bool, max_columns: int) -> Table:
+    rows = _csv_rows(file, name, max_columns)
+    header = None
+    if rows and not any(_is_number(cell) for cell in rows[0][1]):
+        header = rows.pop(0)[1]
+    if not rows:
+        raise ValueError(f"{name}: no data rows")
+    width = len(rows[0][1])
+    if labels and width < 2:
+        raise ValueError(f"{name}: expected feature columns and a label column, got 1 column")
+    numbers: list[list[float]] = []
+    texts: list[str] = []
+    for line, cells in rows:
+        if len(cells) != width:
+            raise ValueError(f"{name}, line {line}: expected {width} columns, got {len(cells)}")
+        if labels:
+            texts.append(cells.pop())
+        numbers.append([_cell_number(name, line, i, cell) for i, cell in enumerate(cells)])
+    return Table(name, [line for line, _ in rows], numbers, texts if labels else None, header)
+
+
+def _csv_rows(file: TextIO, name: str, max_columns: int) -> list[tuple[int, list[str]]]:
+    """(line number, stripped cells) of each non-blank row."""
+    rows = []
+    try:
+        reader = csv.reader(file, strict=True)
+        for cells in reader:
+            if len(cells) > max_columns:
+                raise ValueError(
+                    f"{name}, line {reader.line_num}: {len(cells)} columns, more than the "
+                    f"limit of {max_columns}"
+                )
+            stripped = [cell.strip() for cell in cells]
+            if any(stripped):
+                rows.append((reader.line_num, stripped))
+    except UnicodeDecodeError:
+        raise ValueError(f"{name}: not a text CSV file (it is not UTF-8)") from None
+    except csv.Error as error:
+        raise ValueError(f"{name}: malformed CSV: {error}") from None
+    except io.UnsupportedOperation as error:
+        raise ValueError(f"{name}: cannot be read as text: {error}") from None
+    return rows
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _cell_number(name: str, line: int, column: int, cell: str) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        raise ValueError(
+            f"{name}, line {line}, column {column + 1}: {cell!r} is not a number"
+        ) from None
+    if not math.isfinite(value):
+        raise ValueError(
+            f"{name}, line {line}, column {column + 1}: expected a finite number, got {cell!r}"
+        )
+    return value

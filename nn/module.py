@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import inspect
+import json
 import math
 import numbers
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import autograd_lite as ag
 from autograd_lite import Value
 from nn import checkpoint
 
 Input = Value | float
-ModuleT = TypeVar("ModuleT", bound="Module")
+ModuleT = TypeVar("ModuleT", bound="Module[Any]")
+OutputT = TypeVar("OutputT")
 
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "relu": ag.relu,
@@ -26,25 +29,69 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
 INITS = ("he", "xavier", "uniform")
 
 
-class Module:
-    """Base class of models: finds the parameters held in attributes and saves them.
+class _ModuleType(type):
+    """Runs after a module's whole `__init__`: records its arguments, labels its parameters."""
 
-    A parameter is a `Value` attribute, or an item of a list of Values. A
-    submodule is a `Module` attribute, or an item of a list of Modules.
-    Attributes are visited in assignment order, so the order is deterministic.
-    Subclasses implement `config()`, the constructor arguments that rebuild them.
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        module = super().__call__(*args, **kwargs)
+        # A submodule is constructed before its container; the container's pass
+        # comes last and relabels the submodule's parameters with the full names.
+        module._init_arguments = (args, kwargs)
+        module.label_parameters()
+        return module
+
+
+class Module(Generic[OutputT], metaclass=_ModuleType):
+    """Base class of models, in PyTorch's manners: subclasses define `forward(x)`.
+
+    Calling a module checks the input (a sequence of Values or numbers; of
+    length `nin` when the module has an int attribute `nin`), turns numbers
+    into leaves labelled ``x[0]``, ``x[1]``, ..., and returns `forward(values)`.
+
+    Parameters are found in the public attributes, in assignment order: a
+    `Value`, a `Module` (its parameters, prefixed by the attribute name), or a
+    list, tuple or str-keyed dict of those, nested to any depth. A set, or a
+    dict key that is not a str, holding Values is refused (no stable name).
+    Attributes whose name starts with "_" are private and not searched. A Value
+    reachable twice (a shared weight) is one parameter, under its first name.
+
+    After construction every parameter's `label` is its `named_parameters()`
+    name (e.g. ``layers.0.neurons.3.w.1``), so drawn and traced graphs read in
+    those names; a label you set yourself is kept. Call `label_parameters()`
+    again after changing a module's structure.
+
+    `save(path)` / `load(path)` rebuild a module from its `config()`: by
+    default the arguments its constructor was called with, which must be
+    JSON values (numbers, str, bool, None, lists, str-keyed dicts).
     """
+
+    _init_arguments: tuple[tuple[Any, ...], dict[str, Any]]
+
+    def forward(self, x: list[Value]) -> OutputT:
+        """The module's output for the checked input Values `x`; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward(x)")
+
+    def __call__(self, x: Sequence[Input]) -> OutputT:
+        """`forward` of the input `x` (Values or numbers), checked."""
+        expected = getattr(self, "nin", None)
+        return self.forward(as_inputs(x, expected, type(self).__name__))
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
         """Yield (dotted name, parameter) pairs, e.g. ("layers.0.neurons.3.w.1", Value)."""
+        seen: set[int] = set()
+        for name, parameter in self._walk(prefix, set()):
+            if id(parameter) not in seen:
+                seen.add(id(parameter))
+                yield name, parameter
+
+    def _walk(self, prefix: str, visiting: set[int]) -> Iterator[tuple[str, Value]]:
+        if id(self) in visiting:
+            raise ValueError(f"{type(self).__name__} contains itself (at {prefix or 'the top'})")
+        visiting.add(id(self))
         for name, attribute in vars(self).items():
-            if name.startswith("_"):
-                continue
-            if isinstance(attribute, list):
-                for index, item in enumerate(attribute):
-                    yield from _named(item, f"{prefix}{name}.{index}")
-            else:
-                yield from _named(attribute, prefix + name)
+            if not name.startswith("_"):
+                yield from _named(attribute, prefix + name, visiting)
+        visiting.discard(id(self))
 
     def parameters(self) -> list[Value]:
         """Every parameter, in the order of `named_parameters`."""
@@ -55,17 +102,49 @@ class Module:
         """How many scalar parameters the module has."""
         return sum(1 for _ in self.named_parameters())
 
+    def label_parameters(self) -> None:
+        """Set each parameter's label to its name, keeping labels set by hand."""
+        for name, parameter in self.named_parameters():
+            label = parameter.label
+            if not label or name == label or name.endswith("." + label):
+                parameter.label = name
+
     def zero_grad(self) -> None:
         """Set the grad of every parameter to 0.0."""
         ag.zero_grad(self.parameters())
 
-    def __call__(self, x: Sequence[Input]) -> Value | list[Value]:
-        """The module's output for the inputs `x` (Values or numbers)."""
-        raise NotImplementedError(f"{type(self).__name__} does not define __call__")
-
     def config(self) -> dict[str, Any]:
-        """The constructor keyword arguments that rebuild this architecture."""
-        raise NotImplementedError(f"{type(self).__name__} does not define config()")
+        """The constructor keyword arguments that rebuild this architecture.
+
+        By default, the arguments the module was constructed with, by name.
+        """
+        arguments = getattr(self, "_init_arguments", None)
+        if arguments is None:
+            raise NotImplementedError(
+                f"{type(self).__name__} was not constructed normally; define config()"
+            )
+        args, kwargs = arguments
+        try:
+            # __init__'s own signature: the class's is the metaclass's (*args, **kwargs).
+            bound = inspect.signature(type(self).__init__).bind(self, *args, **kwargs)
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"{type(self).__name__}: cannot record its arguments: {error}"
+            ) from None
+        config: dict[str, Any] = {}
+        for name, value in list(bound.arguments.items())[1:]:
+            kind = bound.signature.parameters[name].kind
+            if kind is inspect.Parameter.VAR_POSITIONAL:
+                if value:
+                    raise TypeError(
+                        f"{type(self).__name__} takes *{name}, which a checkpoint cannot "
+                        "name; define config() returning keyword arguments"
+                    )
+            elif kind is inspect.Parameter.VAR_KEYWORD:
+                config.update(value)
+            else:
+                config[name] = value
+        return config
 
     def state_dict(self) -> dict[str, float]:
         """Parameter values by dotted name."""
@@ -93,7 +172,15 @@ class Module:
 
     def save(self, path: str | Path) -> None:
         """Write architecture and weights to `path` as JSON, atomically."""
-        checkpoint.write(path, type(self).__name__, self.config(), self.state_dict())
+        config = self.config()
+        try:
+            json.dumps(config, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"cannot save {type(self).__name__}: its config() {config!r} is not plain "
+                f"JSON ({error}); define config() returning numbers, str, lists and dicts"
+            ) from None
+        checkpoint.write(path, type(self).__name__, config, self.state_dict())
 
     @classmethod
     def load(cls: type[ModuleT], path: str | Path) -> ModuleT:
@@ -112,11 +199,39 @@ class Module:
         return model
 
 
-def _named(attribute: object, name: str) -> Iterator[tuple[str, Value]]:
+def _named(attribute: object, name: str, visiting: set[int]) -> Iterator[tuple[str, Value]]:
     if isinstance(attribute, Value):
         yield name, attribute
     elif isinstance(attribute, Module):
-        yield from attribute.named_parameters(name + ".")
+        yield from attribute._walk(name + ".", visiting)
+    elif isinstance(attribute, (list, tuple)):
+        for index, item in enumerate(attribute):
+            yield from _named(item, f"{name}.{index}", visiting)
+    elif isinstance(attribute, dict):
+        for key, item in attribute.items():
+            if not isinstance(key, str) or "." in key or not key:
+                if _holds_parameters(item):
+                    raise TypeError(
+                        f"{name}: parameters in a dict need non-empty str keys without '.', "
+                        f"got key {key!r}"
+                    )
+                continue
+            yield from _named(item, f"{name}.{key}", visiting)
+    elif isinstance(attribute, (set, frozenset)) and _holds_parameters(attribute):
+        raise TypeError(
+            f"{name}: parameters in a {type(attribute).__name__} have no stable order or "
+            "name; keep them in a list, tuple or dict"
+        )
+
+
+def _holds_parameters(item: object) -> bool:
+    if isinstance(item, (Value, Module)):
+        return True
+    if isinstance(item, (list, tuple, set, frozenset)):
+        return any(_holds_parameters(element) for element in item)
+    if isinstance(item, dict):
+        return any(_holds_parameters(element) for element in item.values())
+    return False
 
 
 def _check_choice(kind: str, value: object, choices: Sequence[str]) -> None:
@@ -145,13 +260,18 @@ def _initial_weight(init: str, nin: int, nout: int, rng: random.Random) -> float
     return rng.uniform(-1.0, 1.0)
 
 
-def as_inputs(x: Sequence[Input], expected: int, where: str) -> list[Value]:
-    """`x` as Values (numbers become leaves, once); ValueError unless it has `expected` items."""
+def as_inputs(x: Sequence[Input], expected: int | None, where: str) -> list[Value]:
+    """`x` as Values, numbers becoming leaves labelled x[i]; ValueError unless it has
+    `expected` items (any number when `expected` is None)."""
     if isinstance(x, (Value, str)) or not isinstance(x, Sequence):
-        raise TypeError(f"{where}: expected a sequence of {expected} inputs, got {x!r}")
-    if len(x) != expected:
+        count = "a sequence of inputs" if expected is None else f"a sequence of {expected} inputs"
+        raise TypeError(f"{where}: expected {count}, got {x!r}")
+    if expected is not None and len(x) != expected:
         raise ValueError(f"{where}: expected {expected} inputs, received {len(x)}")
-    return [item if isinstance(item, Value) else Value(_input_number(item, where)) for item in x]
+    return [
+        item if isinstance(item, Value) else Value(_input_number(item, where), f"x[{index}]")
+        for index, item in enumerate(x)
+    ]
 
 
 def _input_number(item: object, where: str) -> float:
@@ -160,7 +280,12 @@ def _input_number(item: object, where: str) -> float:
     return float(item)
 
 
-class Neuron(Module):
+def _bias_input() -> Value:
+    """The leaf 1.0 that every bias of one forward pass multiplies (one per call, shared)."""
+    return Value(1.0, "1")
+
+
+class Neuron(Module[Value]):
     """activation(w . x + b), the weighted sum recorded as one `dot` node."""
 
     def __init__(
@@ -188,12 +313,12 @@ class Neuron(Module):
         """The constructor keyword arguments that rebuild this architecture."""
         return {"nin": self.nin, "activation": self.activation, "init": self.init}
 
-    def __call__(self, x: Sequence[Input]) -> Value:
-        """The neuron's output for the `nin` inputs `x` (Values or numbers)."""
-        return self.forward(as_inputs(x, self.nin, "Neuron"), Value(1.0))
+    def forward(self, x: list[Value]) -> Value:
+        """The neuron's output for the `nin` input Values `x`."""
+        return self._output(x, _bias_input())
 
-    def forward(self, x: list[Value], one: Value) -> Value:
-        """The output for already-checked inputs; `one` is the shared leaf the bias multiplies."""
+    def _output(self, x: list[Value], one: Value) -> Value:
+        # One dot node with the bias folded in: dot([*w, b], [*x, 1]).
         total = ag.dot([*self.w, self.b], [*x, one])
         nonlinearity = self._nonlinearity
         return total if nonlinearity is None else nonlinearity(total)
@@ -202,7 +327,7 @@ class Neuron(Module):
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
 
-class Layer(Module):
+class Layer(Module[list[Value]]):
     """`nout` neurons reading the same `nin` inputs."""
 
     def __init__(
@@ -233,19 +358,18 @@ class Layer(Module):
             "init": self.init,
         }
 
-    def __call__(self, x: Sequence[Input]) -> list[Value]:
-        """The `nout` outputs for the `nin` inputs `x` (Values or numbers)."""
-        return self.forward(as_inputs(x, self.nin, "Layer"), Value(1.0))
+    def forward(self, x: list[Value]) -> list[Value]:
+        """The `nout` outputs for the `nin` input Values `x`."""
+        return self._outputs(x, _bias_input())
 
-    def forward(self, x: list[Value], one: Value) -> list[Value]:
-        """The outputs for already-checked inputs; `one` is the leaf the biases multiply."""
-        return [neuron.forward(x, one) for neuron in self.neurons]
+    def _outputs(self, x: list[Value], one: Value) -> list[Value]:
+        return [neuron._output(x, one) for neuron in self.neurons]
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
 
 
-class MLP(Module):
+class MLP(Module[Value | list[Value]]):
     """A multi-layer perceptron: `nin` inputs, then one Layer per entry of `sizes`.
 
     Hidden layers use `activation`, the last one `output_activation`. `init` is
@@ -297,12 +421,12 @@ class MLP(Module):
             "init": self.init,
         }
 
-    def __call__(self, x: Sequence[Input]) -> Value | list[Value]:
-        """The outputs for the `nin` inputs `x`: a Value if the last layer has one unit."""
-        values = as_inputs(x, self.nin, "MLP")
-        one = Value(1.0)
+    def forward(self, x: list[Value]) -> Value | list[Value]:
+        """The outputs for the `nin` input Values `x`: a Value if the last layer has one unit."""
+        one = _bias_input()
+        values = x
         for layer in self.layers:
-            values = layer.forward(values, one)
+            values = layer._outputs(values, one)
         return values[0] if len(values) == 1 else values
 
     def __repr__(self) -> str:

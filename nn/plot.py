@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import io
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 # Light tints for the regions, strong colours for the points of the same class.
 REGION_COLORS = ("#c6dbef", "#fcd5b5", "#c7e9c0", "#dadaeb", "#fdd0e6", "#e5e5e5")
@@ -115,3 +119,220 @@ def _row_rectangles(classes: list[int], row: int, resolution: int, size: int) ->
 
 def _color(palette: tuple[str, ...], label: int) -> str:
     return palette[label % len(palette)]
+
+
+# Matplotlib pictures for notebooks. matplotlib is the optional `notebooks` extra, so it
+# is imported inside the functions that need it, never when nn.plot is imported.
+
+MATPLOTLIB_MISSING = (
+    "this picture needs matplotlib: pip install 'autograd-lite[notebooks]' "
+    "(or pip install matplotlib)"
+)
+
+
+def _figure_class() -> Any:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError(MATPLOTLIB_MISSING) from None
+    return Figure
+
+
+def model_classifier(model: Any) -> Callable[[float, float], int]:
+    """classify(x1, x2) -> class index of a 2-input model: argmax of several outputs, else
+    1 when the single output is above 0 (0.5 for a sigmoid output)."""
+    import autograd_lite as ag
+
+    threshold = 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
+
+    def classify(x1: float, x2: float) -> int:
+        with ag.no_grad():
+            output = model([x1, x2])
+        if isinstance(output, list):
+            scores = [value.data for value in output]
+            return max(range(len(scores)), key=scores.__getitem__)
+        return int(output.data > threshold)
+
+    return classify
+
+
+def plot_decision_boundary(
+    model: Any,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    ax: Any = None,
+    resolution: int = 80,
+    class_names: Sequence[str] | None = None,
+) -> Any:
+    """Draw a 2-input model's class regions, the boundary line between them and the
+    labelled points (legend by class) on the matplotlib axes `ax` (a new figure if None)."""
+    if ax is None:
+        ax = _figure_class()(figsize=(5, 5)).subplots()
+    frame = _frame_around(X, 1)
+    steps = [i / (resolution - 1) for i in range(resolution)]
+    xs = [frame.left + frame.span * t for t in steps]
+    ys = [frame.bottom + frame.span * t for t in steps]
+    classify = model_classifier(model)
+    grid = [[classify(x1, x2) for x1 in xs] for x2 in ys]
+    classes = sorted({int(label) for label in y} | {c for row in grid for c in row})
+    levels = [c - 0.5 for c in classes] + [classes[-1] + 0.5]
+    ax.contourf(xs, ys, grid, levels=levels, colors=[_color(REGION_COLORS, c) for c in classes])
+    ax.contour(xs, ys, grid, levels=levels[1:-1], colors="#222", linewidths=1.2)
+    for c in classes:
+        points = [p for p, label in zip(X, y) if int(label) == c]
+        if points:
+            name = class_names[c] if class_names is not None else f"class {c}"
+            ax.scatter(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                s=18,
+                color=_color(POINT_COLORS, c),
+                edgecolors="black",
+                linewidths=0.5,
+                label=name,
+            )
+    ax.set_xlabel("x[0]")
+    ax.set_ylabel("x[1]")
+    ax.set_aspect("equal")
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    return ax
+
+
+def confusion_matrix(
+    targets: Sequence[int], predictions: Sequence[int], classes: int
+) -> list[list[int]]:
+    """matrix[t][p]: how many samples of true class t were predicted as p."""
+    if len(targets) != len(predictions):
+        raise ValueError(
+            f"confusion_matrix: expected equally many targets and predictions, got "
+            f"{len(targets)} and {len(predictions)}"
+        )
+    matrix = [[0] * classes for _ in range(classes)]
+    for index, (t, p) in enumerate(zip(targets, predictions)):
+        if not (0 <= t < classes and 0 <= p < classes):
+            raise ValueError(
+                f"confusion_matrix: sample {index} has class {t} predicted as {p}, "
+                f"outside 0..{classes - 1}"
+            )
+        matrix[t][p] += 1
+    return matrix
+
+
+def plot_confusion_matrix(matrix: Sequence[Sequence[int]], ax: Any = None) -> Any:
+    """Draw a confusion matrix (rows: true class, columns: predicted) with its counts."""
+    if ax is None:
+        ax = _figure_class()(figsize=(5, 5)).subplots()
+    size = len(matrix)
+    image = ax.imshow(matrix, cmap="Blues")
+    largest = max(max(row) for row in matrix) or 1
+    for t in range(size):
+        for p in range(size):
+            count = matrix[t][p]
+            if count:
+                color = "white" if count > largest / 2 else "black"
+                ax.text(p, t, str(count), ha="center", va="center", color=color, fontsize=8)
+    ax.set_xticks(range(size))
+    ax.set_yticks(range(size))
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    return ax
+
+
+def plot_digits(
+    images: Sequence[Sequence[float]],
+    titles: Sequence[str],
+    columns: int = 8,
+    figure: Any = None,
+) -> Any:
+    """Draw 8x8 images (64 pixels each, row by row) in a grid, each with its title."""
+    if len(images) != len(titles):
+        raise ValueError(
+            f"plot_digits: expected a title per image, got {len(images)} and {len(titles)}"
+        )
+    rows = max(1, -(-len(images) // columns))
+    if figure is None:
+        figure = _figure_class()(figsize=(1.3 * columns, 1.5 * rows))
+    axes = figure.subplots(rows, columns, squeeze=False)
+    for index, ax in enumerate(ax for row in axes for ax in row):
+        ax.set_axis_off()
+        if index < len(images):
+            pixels = list(images[index])
+            ax.imshow([pixels[r * 8 : r * 8 + 8] for r in range(8)], cmap="gray_r")
+            ax.set_title(titles[index], fontsize=8)
+    return figure
+
+
+def figure_png(figure: Any) -> bytes:
+    """The matplotlib `figure` as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+class TrainingPlot:
+    """A `fit` callback that redraws the loss curves (train and validation) and, for 2-D
+    inputs, the decision boundary, in place in a Jupyter output every `every` epochs.
+
+    Outside Jupyter it does nothing (the progress bar stays the only output).
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        X: Sequence[Sequence[Any]],
+        y: Sequence[Any],
+        epochs: int,
+        every: int | None = None,
+    ) -> None:
+        self.model = model
+        self.X = X
+        self.y = y
+        self.epochs = epochs
+        self.every = every if every is not None else max(1, epochs // 20)
+        self.boundary = bool(X) and len(X[0]) == 2
+        self.handle: Any = None
+        self.active = in_jupyter()
+        if self.active:
+            _figure_class()  # fail before training, not after the first epoch
+
+    def __call__(self, history: Any) -> None:
+        if not self.active:
+            return
+        epoch = history.epochs
+        if epoch % self.every and epoch != self.epochs:
+            return
+        # IPython is untyped; it is there whenever in_jupyter() is true.
+        display: Any = importlib.import_module("IPython.display")
+        image = display.Image(data=figure_png(self.draw(history)), format="png")
+        if self.handle is None:
+            self.handle = display.display(image, display_id=True)
+        else:
+            self.handle.update(image)
+
+    def draw(self, history: Any) -> Any:
+        """The figure for the History so far."""
+        figure = _figure_class()(figsize=(10 if self.boundary else 5, 4))
+        axes = figure.subplots(1, 2 if self.boundary else 1, squeeze=False)[0]
+        curves = axes[0]
+        epochs = list(range(1, history.epochs + 1))
+        curves.plot(epochs, history.loss, label="train loss")
+        if "val_loss" in history.records:
+            curves.plot(epochs, history["val_loss"], label="validation loss")
+        curves.set_xlim(1, max(2, self.epochs))
+        curves.set_xlabel("epoch")
+        curves.set_ylabel("loss")
+        curves.set_title(f"epoch {history.epochs}/{self.epochs}")
+        curves.legend()
+        if self.boundary:
+            labels = [int(label > 0) if label in (-1, 1) else int(label) for label in self.y]
+            plot_decision_boundary(self.model, self.X, labels, ax=axes[1], resolution=50)
+        return figure
+
+
+def in_jupyter() -> bool:
+    """Whether this runs in a Jupyter kernel (an IPython shell with a kernel)."""
+    shell_module = sys.modules.get("IPython")
+    if shell_module is None:
+        return False
+    return getattr(shell_module.get_ipython(), "kernel", None) is not None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,10 +14,12 @@ from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
 
 import autograd_lite as ag
 from autograd_lite import Value
+from nn import health as health_module
 from nn import losses
 from nn.data import batches
 from nn.module import Module
 from nn.optim import Adam, LRScheduler, Optimizer
+from nn.plot import TrainingPlot, in_jupyter
 
 LossFunction = Callable[[list[Any], list[Any]], Value]
 
@@ -32,6 +37,10 @@ class History:
     """Per-epoch records of a `fit` run: "loss", each metric, and "val_" versions of them."""
 
     records: dict[str, list[float]] = field(default_factory=dict)
+    seconds: list[float] = field(default_factory=list)
+    """Wall-clock seconds of each epoch."""
+    final: dict[str, float] = field(default_factory=dict)
+    """Loss and metrics of the trained model on the training data, measured after the run."""
 
     def __getitem__(self, name: str) -> list[float]:
         return self.records[name]
@@ -91,7 +100,7 @@ def decision_threshold(model: object) -> float:
     return 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
 
 
-def predict(model: Module, X: Sequence[Sequence[Any]]) -> list[Any]:
+def predict(model: Module[Any], X: Sequence[Sequence[Any]]) -> list[Any]:
     """The model's outputs as floats (lists of floats for several outputs), recording no graph."""
     with ag.no_grad():
         return [_output_data(model(x)) for x in X]
@@ -117,7 +126,11 @@ def _check_metrics(metrics: Sequence[str]) -> None:
 
 
 def _objective(
-    loss_function: LossFunction, outputs: list[Any], targets: list[Any], model: Module, l2: float
+    loss_function: LossFunction,
+    outputs: list[Any],
+    targets: list[Any],
+    model: Module[Any],
+    l2: float,
 ) -> Value:
     total = loss_function(outputs, targets)
     if l2:
@@ -126,7 +139,7 @@ def _objective(
 
 
 def evaluate(
-    model: Module,
+    model: Module[Any],
     X: Sequence[Sequence[Any]],
     y: Sequence[Any],
     loss: str | LossFunction = "mse",
@@ -144,8 +157,22 @@ def evaluate(
     return results
 
 
+Callback = Callable[["History"], None]
+
+
+def _check_finite(name: str, value: object, minimum: float = 0.0) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value < minimum
+    ):
+        raise ValueError(f"{name} must be a finite number >= {minimum:g}, got {value!r}")
+    return float(value)
+
+
 def fit(
-    model: Module,
+    model: Module[Any],
     X: Sequence[Sequence[Any]],
     y: Sequence[Any],
     loss: str | LossFunction = "mse",
@@ -158,6 +185,9 @@ def fit(
     l2: float = 0.0,
     scheduler: LRScheduler | None = None,
     seed: int | None = None,
+    callbacks: Sequence[Callback] = (),
+    plot: bool = False,
+    health: bool = False,
 ) -> History:
     """Train `model` on (X, y) and return the per-epoch History.
 
@@ -167,7 +197,17 @@ def fit(
     the data is shuffled (seeded by `seed`) into mini-batches. Training loss and
     metrics of an epoch are averaged over its batches, from the forward passes
     before each step; "val_" entries are measured after the epoch. `scheduler`
-    is stepped once per epoch.
+    is stepped once per epoch. After the last epoch, `history.final` holds
+    loss and metrics of the trained model on (X, y).
+
+    `progress=False` prints nothing. Otherwise a tqdm bar (the notebook widget in
+    Jupyter) shows the running figures, or, when stderr is not a terminal, one
+    line per tenth of the epochs; the bar's last reading and the last line are
+    `history.final`. `callbacks` are called with the History after each epoch;
+    `plot=True` adds an `nn.plot.TrainingPlot` that redraws the loss curves (and,
+    for 2-D inputs, the decision boundary) in place in Jupyter, and does nothing
+    elsewhere. `health=True` records per-layer statistics (see `nn.health`) of
+    each epoch's last batch as "layers.{i}.{statistic}" entries.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative int, got {epochs!r}")
@@ -180,37 +220,126 @@ def fit(
         isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
     ):
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    l2 = _check_finite("l2", l2)
     loss_function = _loss_function(loss)
     _check_metrics(metrics)
+    if health:
+        health_module.check_model(model)
+    all_callbacks = list(callbacks)
+    for index, callback in enumerate(all_callbacks):
+        if not callable(callback):
+            raise TypeError(f"callbacks[{index}] must be callable(history), got {callback!r}")
+    if plot:
+        all_callbacks.append(TrainingPlot(model, X, y, epochs=epochs))
     if optimizer is None:
         optimizer = Adam(model.parameters(), lr=0.01)
     threshold = decision_threshold(model)
     history = History()
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
-    for epoch in bar:
-        sums: dict[str, float] = {}
-        if batch_size is None:
-            epoch_batches = iter([(list(X), list(y))])
-        else:
-            batch_seed = None if seed is None else seed + epoch
-            epoch_batches = batches(X, y, batch_size, shuffle=True, seed=batch_seed)
-        for X_batch, y_batch in epoch_batches:
-            outputs = [model(x) for x in X_batch]
-            total = _objective(loss_function, outputs, y_batch, model, l2)
-            optimizer.zero_grad()
-            total.backward()
-            optimizer.step()
-            weight = len(X_batch) / len(X)
-            sums["loss"] = sums.get("loss", 0.0) + weight * total.data
-            for name in metrics:
-                sums[name] = sums.get(name, 0.0) + weight * accuracy(outputs, y_batch, threshold)
-        for name, value in sums.items():
-            history.add(name, value)
-        if validation is not None:
-            X_val, y_val = validation
-            for name, value in evaluate(model, X_val, y_val, loss_function, metrics, l2).items():
-                history.add("val_" + name, value)
-        if scheduler is not None:
-            scheduler.step()
-        bar.set_postfix({name: f"{values[-1]:.4f}" for name, values in history.records.items()})
+    reporter = _Progress(epochs, enabled=progress)
+    try:
+        for epoch in range(epochs):
+            started = time.perf_counter()
+            sums: dict[str, float] = {}
+            if batch_size is None:
+                epoch_batches: list[tuple[list[Any], list[Any]]] = [(list(X), list(y))]
+            else:
+                batch_seed = None if seed is None else seed + epoch
+                epoch_batches = list(batches(X, y, batch_size, shuffle=True, seed=batch_seed))
+            for number, (X_batch, y_batch) in enumerate(epoch_batches):
+                outputs = [model(x) for x in X_batch]
+                total = _objective(loss_function, outputs, y_batch, model, l2)
+                optimizer.zero_grad()
+                total.backward()
+                measure = health and number == len(epoch_batches) - 1
+                if measure:
+                    statistics = health_module.activation_statistics(model, X_batch)
+                    statistics.update(health_module.gradient_statistics(model))
+                    before = health_module.weight_snapshot(model)
+                optimizer.step()
+                if measure:
+                    statistics.update(health_module.update_statistics(model, before))
+                weight = len(X_batch) / len(X)
+                sums["loss"] = sums.get("loss", 0.0) + weight * total.data
+                for name in metrics:
+                    sums[name] = sums.get(name, 0.0) + weight * accuracy(
+                        outputs, y_batch, threshold
+                    )
+            for name, value in sums.items():
+                history.add(name, value)
+            if validation is not None:
+                X_val, y_val = validation
+                results = evaluate(model, X_val, y_val, loss_function, metrics, l2)
+                for name, value in results.items():
+                    history.add("val_" + name, value)
+            if health:
+                for name, value in statistics.items():
+                    history.add(name, value)
+            if scheduler is not None:
+                scheduler.step()
+            history.seconds.append(time.perf_counter() - started)
+            reporter.epoch_done(epoch + 1, _reading(history))
+            for callback in all_callbacks:
+                callback(history)
+        history.final = evaluate(model, X, y, loss_function, metrics, l2)
+        reporter.finish(history.final)
+    finally:
+        reporter.close()
     return history
+
+
+def _reading(history: History) -> dict[str, float]:
+    """The latest loss, metrics and their validation versions (not the health statistics)."""
+    return {
+        name: values[-1]
+        for name, values in history.records.items()
+        if not name.startswith("layers.") and values
+    }
+
+
+def _format(reading: dict[str, float]) -> str:
+    return " ".join(f"{name}={value:.4f}" for name, value in reading.items())
+
+
+class _Progress:
+    """fit's progress: a tqdm bar on a terminal or in Jupyter, else a line per tenth of the run."""
+
+    def __init__(self, epochs: int, enabled: bool) -> None:
+        self.epochs = epochs
+        self.bar: Any = None
+        self.lines = False
+        if not enabled:
+            return
+        if in_jupyter() or _is_terminal(sys.stderr):
+            self.bar = tqdm(total=epochs, desc="fit", unit="epoch")
+        else:
+            self.lines = True
+            self.every = max(1, math.ceil(epochs / 10))
+            self.started = time.perf_counter()
+
+    def epoch_done(self, epoch: int, reading: dict[str, float]) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix({name: f"{value:.4f}" for name, value in reading.items()}, False)
+            self.bar.update(1)
+        elif self.lines and epoch % self.every == 0 and epoch != self.epochs:
+            self._line(f"epoch {epoch}/{self.epochs}", reading)
+
+    def finish(self, final: dict[str, float]) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix({name: f"{value:.4f}" for name, value in final.items()})
+        elif self.lines:
+            self._line(f"done: {self.epochs} epochs", final)
+
+    def _line(self, where: str, reading: dict[str, float]) -> None:
+        elapsed = time.perf_counter() - self.started
+        print(f"fit: {where} [{elapsed:.1f}s] {_format(reading)}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False

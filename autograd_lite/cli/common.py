@@ -1,0 +1,116 @@
+"""What the subcommands share: exit statuses, one-line errors, NAME=VALUE and option parsing."""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import math
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import autograd_lite as ag
+import nn
+from autograd_lite.expression import check_variable_name
+
+PROG = "autograd-lite"
+
+
+class ExitStatus(enum.IntEnum):
+    """The command's exit statuses; a user mistake is 2, as argparse uses."""
+
+    OK = 0
+    FAILURE = 1  # failing mathematics, a diverging run, a full disk
+    USAGE = 2  # a mistake in the command line, the data or a path
+    INTERRUPTED = 130  # 128 + SIGINT
+    BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process killed by it
+    TERMINATED = 143  # 128 + SIGTERM
+
+
+class CommandError(Exception):
+    """A user mistake found while running a command; reported in one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, `autograd-lite: error: ...`."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = f" (see '{self.prog} --help')"
+        report(f"{message}{hint}")
+        raise SystemExit(ExitStatus.USAGE)
+
+
+def report(message: str) -> None:
+    """Write `message` to stderr as one line, `autograd-lite: error: ...`."""
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    sys.stderr.write(f"{PROG}: error: {one_line}\n")
+
+
+def parse_assignments(assignments: Sequence[str]) -> dict[str, ag.Value]:
+    """Leaves for `NAME=VALUE` arguments, in the order given; CommandError for a bad one."""
+    variables: dict[str, ag.Value] = {}
+    for assignment in assignments:
+        name, equals, text = assignment.partition("=")
+        name = name.strip()
+        if not equals:
+            raise CommandError(f"expected NAME=VALUE, got {assignment!r}")
+        check_variable_name(name)
+        if name in variables:
+            raise CommandError(f"variable {name!r} is given a value twice")
+        try:
+            value = float(text)
+        except ValueError:
+            raise CommandError(f"{assignment!r}: {text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise CommandError(f"{assignment!r}: expected a finite number, got {text!r}")
+        variables[name] = ag.Value(value, label=name)
+    return variables
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Have `write` fill a temporary file beside `path`, then move it into place.
+
+    A failure leaves neither a partial `path` nor the temporary file behind.
+    """
+    directory = path.parent
+    if not directory.is_dir():
+        raise CommandError(
+            f"cannot write {str(path)!r}: directory {str(directory)!r} does not exist"
+        )
+    temporary = directory / f".{path.stem}.{os.getpid()}.partial{path.suffix}"
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise CommandError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def describe(model: nn.MLP) -> str:
+    """`MLP(nin, sizes) (n parameters)`."""
+    return f"MLP({model.nin}, {model.sizes}) ({model.num_parameters} parameters)"

@@ -1,0 +1,94 @@
+"""`autograd-lite grad`: the value and gradients of an expression."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Collection
+from pathlib import Path
+
+import autograd_lite as ag
+from autograd_lite.cli.common import CommandError, ExitStatus, parse_assignments, write_atomically
+from autograd_lite.expression import parse
+from autograd_lite.render import GraphRenderError
+
+GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
+# Expressions are limited to 10,000 characters, so their graphs stay drawable.
+GRAPH_MAX_NODES = 20_000
+
+EPILOG = """\
+examples:
+  autograd-lite grad "tanh(x*w + b)" x=0.5 w=-1.5 b=2
+  autograd-lite grad "x**2 * sin(y)" x=3 y=0.5 --trace
+  autograd-lite grad "sigmoid(a*b + c)" a=1 b=2 c=-1 --graph graph.svg
+  autograd-lite grad -- "-x**2" x=3        (use -- when the expression starts with '-')
+
+expressions use numbers, the declared variables, + - * / ** (and unary - +),
+parentheses and the functions exp log sqrt tanh sigmoid relu sin cos abs.
+"""
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `grad` subcommand to `commands`."""
+    grad = commands.add_parser(
+        "grad",
+        help="evaluate an expression and print the gradient of every variable",
+        description="Evaluate EXPRESSION at the given values, run backward and print the value\n"
+        "and the derivative of the expression with respect to every variable.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    grad.add_argument("expression", metavar="EXPRESSION", help='for example "tanh(x*w + b)"')
+    grad.add_argument(
+        "assignments", metavar="NAME=VALUE", nargs="*", default=[], help="a value for each variable"
+    )
+    grad.add_argument(
+        "--graph",
+        metavar="FILE",
+        type=Path,
+        help="also draw the computation graph; format from the suffix: " + " ".join(GRAPH_FORMATS),
+    )
+    grad.add_argument("--trace", action="store_true", help="print every chain-rule step")
+    grad.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `grad` subcommand: value and gradients of an expression."""
+    graph_path: Path | None = args.graph
+    if graph_path is not None and graph_path.suffix.lower() not in GRAPH_FORMATS:
+        raise CommandError(
+            f"--graph {str(graph_path)!r}: unknown format {graph_path.suffix!r}, "
+            f"expected a file ending in one of {', '.join(GRAPH_FORMATS)}"
+        )
+    variables = parse_assignments(args.assignments)
+    expression = parse(args.expression)
+    root = expression.evaluate(variables)
+    output_name = _output_name(variables)
+    if not root.label:
+        root.label = output_name
+    # trace_backward runs the backward pass itself, recording each step.
+    trace = ag.trace_backward(root) if args.trace else None
+    if trace is None:
+        root.backward()
+    if graph_path is not None:
+        try:
+            # With --trace, name every node (v2, v4, ...) as the trace does.
+            graph = ag.draw_graph(root, max_nodes=GRAPH_MAX_NODES, show_names=args.trace)
+            write_atomically(graph_path, graph.save)
+        except (GraphRenderError, ValueError) as error:
+            raise CommandError(f"cannot draw the graph into {str(graph_path)!r}: {error}") from None
+    if trace is not None:
+        print(trace)
+        print()
+    print(f"{output_name} = {expression.source.strip()} = {root.data!r}")
+    width = max((len(name) for name in variables), default=0)
+    for name, leaf in variables.items():
+        print(f"d{output_name}/d{name:<{width}} = {leaf.grad!r}")
+    return ExitStatus.OK
+
+
+def _output_name(variables: Collection[str]) -> str:
+    # "f" as in f(x, y), unless the user took that name for a variable.
+    name = "f"
+    while name in variables:
+        name += "_"
+    return name
