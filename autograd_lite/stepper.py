@@ -202,6 +202,17 @@ class Stepper:
                 sum_text,
             )
 
+    def _edge_slots(self) -> Iterable[int]:
+        """Per frame, which of the edges between the same two nodes it goes along.
+
+        `x * x` has two edges from x; its two steps into x take one each, in order.
+        """
+        seen: Counter[tuple[int, int | None]] = Counter()
+        for frame in self.frames:
+            key = (frame.node, frame.parent)
+            yield seen[key] if frame.phase == "backward" else 0
+            seen[key] += 1
+
     def _widest_grads(self) -> dict[Value, float]:
         """Per node, the grad whose text is widest over the frames, to lay the boxes out."""
         widest: dict[Value, float] = {self.trace.root: self.trace.gradient}
@@ -218,8 +229,8 @@ class Stepper:
             "values": [self._number(node.data) for node in self.order],
             "parents": [[self.position[p] for p in node.parents] for node in self.order],
             "frames": [
-                [f.phase[0], f.node, f.parent, f.grad, int(f.partial), f.text, f.sum_text]
-                for f in self.frames
+                [f.phase[0], f.node, f.parent, f.grad, int(f.partial), f.text, f.sum_text, slot]
+                for f, slot in zip(self.frames, self._edge_slots())
             ],
         }
 

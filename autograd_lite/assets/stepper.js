@@ -1,6 +1,7 @@
 // The backprop stepper's behaviour: restyles one Graphviz SVG for each frame.
-// Frames: ["f", node, null, null, 0, text, ""] forward; ["s", root, null, grad, 0, text, ""]
-// seed; ["b", node, parent, grad, partial, text, sum] one chain-rule step into parent.
+// Frames: ["f", node, null, null, 0, text, "", 0] forward; ["s", root, null, grad, 0, text, "", 0]
+// seed; ["b", node, parent, grad, partial, text, sum, slot] one chain-rule step into parent
+// along the slot-th edge between the two (x * x has two).
 function agStepper(root) {
   "use strict";
   if (root.agStepper) return;
@@ -25,8 +26,11 @@ function agStepper(root) {
     g.setAttribute("data-node", String(i));
     boxes.push({g: g, data: dataText, grad: gradText});
   }
-  function edgesOf(parent, child) {
-    return (edges["v" + parent + "->v" + child + "op"] || []).concat(edges["v" + child + "op->v" + child] || []);
+  // The edges from parent into child's op (all of them, or the slot-th for a step) and out of it.
+  function edgesOf(parent, child, slot) {
+    var into = edges["v" + parent + "->v" + child + "op"] || [];
+    if (slot !== undefined && slot < into.length) into = [into[slot]];
+    return into.concat(edges["v" + child + "op->v" + child] || []);
   }
   function mark(elements, name) {
     elements.forEach(function (e) { if (e) e.classList.add(name); });
@@ -66,7 +70,7 @@ function agStepper(root) {
       boxes[f[1]].g.classList.add("ag-current");
       focus.push(boxes[f[1]].g);
     } else {
-      mark(edgesOf(f[2], f[1]).concat([nodes["v" + f[1] + "op"]]), "ag-hl");
+      mark(edgesOf(f[2], f[1], f[7]).concat([nodes["v" + f[1] + "op"]]), "ag-hl");
       boxes[f[2]].g.classList.add("ag-current");
       focus.push(boxes[f[2]].g, nodes["v" + f[1] + "op"]);
     }
