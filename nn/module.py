@@ -20,12 +20,12 @@ ModuleT = TypeVar("ModuleT", bound="Module[Any]")
 OutputT = TypeVar("OutputT")
 
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
-    "relu": ag.relu,
-    "tanh": ag.tanh,
-    "sigmoid": ag.sigmoid,
+    op.name: getattr(ag, op.name) for op in ag.OPS.values() if op.activation
+} | {
     # None rather than an identity function: a linear unit adds no node to the graph.
     "linear": None,
 }
+"""Every activation of the op table by name, and "linear"."""
 INITS = ("he", "xavier", "uniform")
 
 

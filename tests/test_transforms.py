@@ -1,0 +1,252 @@
+"""Forward mode and the functional family: jvp, vjp, jacobian, hessian, hvp, list arguments,
+nesting, and the graphs they leave behind, against closed forms (and torch.func when installed)."""
+
+import math
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import autograd_lite as ag
+from autograd_lite import Value
+from tests.test_properties import evaluate, small, trees
+
+
+def f_closed(x: Value, y: Value) -> Value:
+    """f(x, y) = x^2 y + sin(y): grad (2xy, x^2 + cos y), Hessian [[2y, 2x], [2x, -sin y]]."""
+    return x * x * y + ag.sin(y)
+
+
+def test_jvp_is_the_directional_derivative_in_one_forward_sweep() -> None:
+    value, derivative = ag.jvp(f_closed, (1.5, -0.5), (2.0, 3.0))
+    assert value == 1.5**2 * -0.5 + math.sin(-0.5)
+    expected = 2.0 * (2 * 1.5 * -0.5) + 3.0 * (1.5**2 + math.cos(-0.5))
+    assert derivative == pytest.approx(expected, rel=1e-15)
+    assert isinstance(value, float) and isinstance(derivative, float)
+
+
+def test_jvp_of_a_vector_output_gives_a_tangent_per_output() -> None:
+    # g: R -> R^3, g(t) = (t, t^2, exp t): one forward sweep gives the whole derivative.
+    value, derivative = ag.jvp(lambda t: [t, t * t, ag.exp(t)], (0.5,), (1.0,))
+    assert value == [0.5, 0.25, math.exp(0.5)]
+    assert derivative == [1.0, 1.0, math.exp(0.5)]
+
+
+def test_jvp_touches_no_grad_and_runs_no_reverse_pass() -> None:
+    x = Value(2.0)
+    ag.jvp(lambda a: a * a * x, (3.0,), (1.0,))
+    assert x.grad == 0.0
+
+
+def test_vjp_gives_the_cotangent_times_the_jacobian() -> None:
+    value, vjp_fn = ag.vjp(lambda a, b: [a * b, a + b, a / b], 2.0, 4.0)
+    assert value == [8.0, 6.0, 0.5]
+    # J = [[b, a], [1, 1], [1/b, -a/b^2]] = [[4, 2], [1, 1], [0.25, -0.125]]
+    assert vjp_fn([1.0, 0.0, 0.0]) == (4.0, 2.0)
+    assert vjp_fn([1.0, 2.0, 4.0]) == (4 + 2 + 1.0, 2 + 2 - 0.5)
+    with pytest.raises(ValueError, match="3 number"):
+        vjp_fn([1.0])
+
+
+def test_jacobian_has_a_row_per_output() -> None:
+    jacobian = ag.jacobian(lambda a, b: [a * b, a + b, a / b], argnums=(0, 1))(2.0, 4.0)
+    assert jacobian == [(4.0, 2.0), (1.0, 1.0), (0.25, -0.125)]
+    assert ag.jacobian(lambda a: a**3)(2.0) == 12.0
+
+
+def test_hessian_of_a_function_of_a_list() -> None:
+    x, y = 1.5, -0.5
+    hessian = ag.hessian(lambda v: f_closed(v[0], v[1]))([x, y])
+    assert hessian == [[2 * y, 2 * x], [2 * x, pytest.approx(-math.sin(y), rel=1e-15)]]
+    assert ag.hessian(f_closed, argnums=(0, 1))(x, y)[0] == (2 * y, 2 * x)
+
+
+def test_hvp_is_the_hessian_times_a_vector() -> None:
+    x, y = 1.5, -0.5
+    product = ag.hvp(lambda v: f_closed(v[0], v[1]))([x, y], [1.0, 2.0])
+    assert product == [2 * y + 2 * 2 * x, pytest.approx(2 * x - 2 * math.sin(y), rel=1e-15)]
+
+
+def test_list_and_tuple_arguments_keep_their_shape() -> None:
+    def loss(params: list[Value], scale: float) -> Value:
+        return ag.sum(p * p for p in params) * scale
+
+    assert ag.grad(loss)([1.0, -2.0, 3.0], 0.5) == [1.0, -2.0, 3.0]
+    assert ag.grad(loss)((1.0, 2.0), 1.0) == (2.0, 4.0)
+    value, gradient = ag.value_and_grad(loss, argnums=(0, 1))([1.0, 2.0], 3.0)
+    assert (value, gradient) == (15.0, ([6.0, 12.0], 5.0))
+    with pytest.raises(TypeError, match="argument 0 must be a number, a Value, or a flat list"):
+        ag.grad(loss)([[1.0]], 1.0)
+
+
+def test_floats_in_floats_out_values_in_values_out() -> None:
+    for transform in (
+        lambda x: ag.grad(lambda a: a**3)(x),
+        lambda x: ag.jvp(lambda a: a**3, (x,), (1.0,))[1],
+        lambda x: ag.vjp(lambda a: a**3, x)[1](1.0)[0],
+        lambda x: ag.jacobian(lambda a: [a**3])(x)[0],
+        lambda x: ag.hessian(lambda a: a**4)(x),
+    ):
+        assert isinstance(transform(2.0), float)
+        assert isinstance(transform(Value(2.0)), Value)
+
+
+def test_every_transform_nests_with_grad() -> None:
+    # d/dx of each first derivative of x^4 is 12 x^2 = 48 at x = 2.
+    firsts = [
+        lambda x: ag.grad(lambda a: a**4)(x),
+        lambda x: ag.jvp(lambda a: a**4, (x,), (1.0,))[1],
+        lambda x: ag.vjp(lambda a: a**4, x)[1](1.0)[0],
+        lambda x: ag.jacobian(lambda a: [a**4])(x)[0],
+    ]
+    for first in firsts:
+        assert ag.grad(first)(2.0) == 48.0
+        assert ag.jvp(first, (2.0,), (1.0,))[1] == 48.0
+    # The third derivative, 24 x, through a Hessian: forward, reverse and forward again.
+    assert ag.jvp(lambda x: ag.hessian(lambda a: a**4)(x), (2.0,), (1.0,))[1] == 48.0
+
+
+def test_a_closure_over_an_outer_variable_is_differentiated_by_the_outer_transform() -> None:
+    # d/dw [ d/dx (x * w) at x = 3 ] = d/dw [w] = 1
+    assert ag.grad(lambda w: ag.grad(lambda x: x * w)(3.0))(2.0) == 1.0
+    # d/dx [ d/dy (x*y) at y = x ] = 1, not 2: the inner grad differentiates its own argument.
+    assert ag.grad(lambda x: ag.grad(lambda y: x * y)(x))(3.0) == 1.0
+
+
+def test_a_derivative_graph_holds_only_the_operations_of_the_derivative() -> None:
+    x = Value(2.0, "x")
+    first = ag.grad(lambda a: a**3)(x)  # 3 * x**2
+    nodes = ag.topological_order(first)
+    assert [node.op.name for node in nodes if node.op] == ["pow", "mul"]
+    assert [node for node in nodes if not node.op] == [x]
+    assert first.operands[0] == 3.0 and first.data == 12.0
+    # The graph that f built around the stand-in is left as it was.
+    second = ag.grad(lambda a: ag.grad(lambda b: b**3)(a))(x)
+    assert isinstance(second, Value) and second.data == 12.0 and x.grad == 0.0
+
+
+def test_a_value_argument_that_is_not_differentiated_keeps_the_float_path() -> None:
+    w = Value(3.0)
+    gradient = ag.grad(lambda x, weight: x * x * weight)(2.0, w)
+    assert gradient == 12.0 and isinstance(gradient, float)
+
+
+def test_transforms_reject_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="one tangent per primal"):
+        ag.jvp(lambda a: a, (1.0,), (1.0, 2.0))
+    with pytest.raises(ValueError, match="tangent 0 must have the shape"):
+        ag.jvp(lambda a: ag.sum(a), ([1.0, 2.0],), ([1.0],))
+    with pytest.raises(TypeError, match="tuples of arguments"):
+        ag.jvp(lambda a: a, 1.0, 1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must return a Value or a list of Values"):
+        ag.jacobian(lambda a: 3.0)(1.0)
+    with pytest.raises(TypeError, match="argnums must be ints"):
+        ag.grad(lambda a: a, argnums=(True,))(1.0)
+
+
+def test_counting_sweeps_forward_for_wide_outputs_reverse_for_wide_inputs() -> None:
+    # f: R^n -> R needs n forward sweeps (one jvp per basis vector) but one reverse sweep;
+    # g: R -> R^n the other way round. Both give the same numbers.
+    n = 5
+    point = [0.1 * (i + 1) for i in range(n)]
+
+    def f(v: list[Value]) -> Value:
+        return ag.sum(ag.sin(a) * b for a, b in zip(v, v[1:] + v[:1]))
+
+    reverse = ag.grad(f)(point)
+    forward = [
+        ag.jvp(f, (point,), ([1.0 if j == i else 0.0 for j in range(n)],))[1] for i in range(n)
+    ]
+    assert forward == pytest.approx(reverse, rel=1e-14)
+
+
+torch = None
+try:
+    import torch
+    import torch.func
+except ImportError:
+    pass
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+
+def torch_evaluate(tree: object, variables: list[object]) -> object:
+    """The same random tree as `tests.test_properties.evaluate`, on tensors."""
+    if isinstance(tree, int):
+        return variables[tree]
+    assert isinstance(tree, tuple)
+    if len(tree) == 2:
+        a = torch_evaluate(tree[1], variables)
+        return [
+            lambda a: a.tanh(),
+            lambda a: a.sigmoid(),
+            lambda a: a.sin(),
+            lambda a: a.cos(),
+            lambda a: (a * 0.5).exp(),
+            lambda a: (1 + a * a).log(),
+            lambda a: (1 + a * a).sqrt(),
+            lambda a: -a,
+            lambda a: a**2,
+        ][tree[0]](a)  # type: ignore[index]
+    a, b = torch_evaluate(tree[1], variables), torch_evaluate(tree[2], variables)
+    return [
+        lambda a, b: a + b,
+        lambda a, b: a - b,
+        lambda a, b: a * b,
+        lambda a, b: a / (1 + b * b),
+        lambda a, b: (1 + a * a) ** b.tanh(),
+        lambda a, b: a * b + b * 2.0,
+    ][tree[0]](a, b)  # type: ignore[index]
+
+
+@pytest.mark.slow
+@needs_torch
+@settings(max_examples=60, deadline=None)
+@given(tree=trees, point=st.lists(small, min_size=3, max_size=3),
+       direction=st.lists(small, min_size=3, max_size=3))  # fmt: skip
+def test_the_family_matches_torch_func_on_random_expressions(
+    tree: object, point: list[float], direction: list[float]
+) -> None:
+    def ours(v: list[Value]) -> Value:
+        return Value(0.0) + evaluate(tree, list(v))
+
+    def theirs(t: object) -> object:
+        return torch_evaluate(tree, [t[0], t[1], t[2]]) + 0.0  # type: ignore[index]
+
+    assume(abs(ours([Value(p) for p in point]).data) < 1e6)
+    t = torch.tensor(point, dtype=torch.float64)
+    d = torch.tensor(direction, dtype=torch.float64)
+
+    def close(a: object, b: object) -> None:
+        expected = b.tolist() if hasattr(b, "tolist") else b
+        assert a == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+    value, tangent = ag.jvp(ours, (point,), (direction,))
+    their_value, their_tangent = torch.func.jvp(theirs, (t,), (d,))
+    close(value, their_value.item())
+    close(tangent, their_tangent.item())
+    _, vjp_fn = ag.vjp(ours, point)
+    _, their_vjp = torch.func.vjp(theirs, t)
+    close(vjp_fn(1.5)[0], their_vjp(torch.tensor(1.5, dtype=torch.float64))[0])
+    close(ag.jacobian(ours)(point), torch.func.jacrev(theirs)(t))
+    hessian = ag.hessian(ours)(point)
+    their_hessian = torch.func.hessian(theirs)(t).tolist()
+    for row, their_row in zip(hessian, their_hessian):
+        close(row, their_row)
+    their_hvp = torch.func.jvp(torch.func.grad(theirs), (t,), (d,))[1]
+    close(ag.hvp(ours)(point, direction), their_hvp)
+
+
+@needs_torch
+def test_second_derivatives_at_singular_points_follow_pytorch() -> None:
+    for ours, theirs in [(ag.sqrt, torch.sqrt), (lambda v: v**0.5, lambda t: t**0.5)]:
+        t = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+        (first,) = torch.autograd.grad(theirs(t), t, create_graph=True)
+        (second,) = torch.autograd.grad(first, t)
+        assert ag.grad(ag.grad(ours))(0.0) == second.item() == -math.inf
+
+
+def test_second_derivatives_at_singular_points_by_hand() -> None:
+    # sqrt'(x) = 1 / (2 sqrt x) -> inf at 0; sqrt''(x) = -1 / (4 x^1.5) -> -inf from above.
+    assert ag.grad(ag.sqrt)(0.0) == math.inf
+    assert ag.grad(ag.grad(ag.sqrt))(0.0) == -math.inf
+    assert ag.grad(ag.grad(lambda x: x**0.5))(0.0) == -math.inf
