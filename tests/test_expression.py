@@ -7,6 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import autograd_lite as ag
 from autograd_lite import Value
 from autograd_lite.expression import (
     MAX_DEPTH,
@@ -75,14 +76,15 @@ EXPRESSIONS = [
 
 @pytest.mark.parametrize("source", EXPRESSIONS)
 def test_gradients_match_central_differences(source: str) -> None:
-    point = {"x": 0.7, "y": 1.3}
-    leaves = {name: Value(v, name) for name, v in point.items()}
-    parse(source).evaluate(leaves).backward()
-    h = 1e-6
-    for name in point:
-        up = evaluate(source, **{**point, name: point[name] + h}).data
-        down = evaluate(source, **{**point, name: point[name] - h}).data
-        assert leaves[name].grad == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-7)
+    expression = parse(source)
+
+    def f(x: Value, y: Value) -> Value:
+        return Value(0.0) + expression.evaluate({"x": x, "y": y})
+
+    assert ag.gradcheck(f, [0.7, 1.3])
+    leaves = {"x": Value(0.7, "x"), "y": Value(1.3, "y")}
+    expression.evaluate(leaves).backward()
+    assert (leaves["x"].grad, leaves["y"].grad) == ag.grad(f, argnums=(0, 1))(0.7, 1.3)
 
 
 def test_a_variable_used_twice_accumulates_both_paths() -> None:
