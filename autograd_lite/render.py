@@ -50,6 +50,8 @@ PENDING_COLOR = "#999999"
 FONT = "Helvetica"
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
+# Past this many Values the layout trades a little placement quality for speed.
+QUICK_LAYOUT_NODES = 100
 SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
 # The WebAssembly Graphviz has no cairo or gd plugins: it lays out and writes SVG
 # (and text formats), but png and pdf fail inside it. Only these formats need no `dot`.
@@ -399,8 +401,13 @@ def draw_graph(
 
     import graphviz
 
+    graph_attributes = {"rankdir": rankdir}
+    if len(order) > QUICK_LAYOUT_NODES:
+        # Graphviz's default search for x coordinates takes half a minute on 300 nodes
+        # in WebAssembly; one pass of it places them nearly as well in about a second.
+        graph_attributes["nslimit"] = "1"
     digraph = graphviz.Digraph(
-        graph_attr={"rankdir": rankdir},
+        graph_attr=graph_attributes,
         node_attr={
             "shape": "record",
             "style": "filled",
@@ -444,7 +451,7 @@ def _draw_operation(
     op_attributes = {"shape": "ellipse", "fillcolor": OP_COLOR}
     if marked_parents:
         op_attributes.update(color=HIGHLIGHT_COLOR, penwidth=HIGHLIGHT_WIDTH)
-    digraph.node(f"v{i}op", label=node.op.symbol if node.op else "", **op_attributes)
+    digraph.node(f"v{i}op", label=operation_label(node), **op_attributes)
     for parent in node.parents:
         edge_attributes = (
             {"color": HIGHLIGHT_COLOR, "penwidth": HIGHLIGHT_WIDTH}
@@ -456,6 +463,41 @@ def _draw_operation(
         {"color": HIGHLIGHT_COLOR, "penwidth": HIGHLIGHT_WIDTH} if marked_parents else {}
     )
     digraph.edge(f"v{i}op", f"v{i}", **out_attributes)
+
+
+# How many operands a reduction's label lists before it only counts its Values.
+_LISTED_OPERANDS = 4
+
+
+def operation_label(node: Value) -> str:
+    """The text of a node's operation: its symbol, with its constants written in place.
+
+    An op without constants is its symbol (`*`, `tanh`, `sum`). Otherwise each
+    Value operand is a `·` and each constant its number, in operand order, written
+    the way the op is: `· * 3`, `1 - ·`, `· ** 2`, `leaky_relu(·, 0.01)`,
+    `sum(·, ·, 5)` (`sum(12 Values, 5)` past a few operands). Negation stays `neg`, so
+    `1 - x` and `-x` differ.
+    """
+    op = node.op
+    if op is None:
+        return ""
+    if all(isinstance(operand, Value) for operand in node.operands):
+        return op.symbol
+    slots = [
+        "·" if isinstance(operand, Value) else format_constant(operand)
+        for operand in node.operands
+    ]
+    if op.kind == "operator" and len(slots) == 2:
+        return f"{slots[0]} {op.symbol} {slots[1]}"
+    if op.kind == "reduction" and len(slots) > _LISTED_OPERANDS:
+        constants = [slot for slot in slots if slot != "·"]
+        slots = [f"{len(slots) - len(constants)} Values", *constants]
+    return f"{op.symbol}({', '.join(slots)})"
+
+
+def format_constant(x: float) -> str:
+    """A constant as it would be typed: `3`, `0.5`, `1e-08`, `inf`."""
+    return f"{x:g}" if x == x else "nan"
 
 
 def _fill_color(node: Value, root: Value, parameters: Collection[Value]) -> str:

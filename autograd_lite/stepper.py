@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autograd_lite.engine import Value, topological_order
-from autograd_lite.render import RANKDIRS, draw_graph, format_number
+from autograd_lite.ops import DOT, NEG, SUM
+from autograd_lite.render import RANKDIRS, draw_graph, format_constant, format_number
 
 if TYPE_CHECKING:
     from autograd_lite.trace import BackwardTrace
@@ -35,7 +36,6 @@ FIT_HEIGHT = 700.0
 SMALL_GRAPH = 100
 
 _PLAIN_NAME = re.compile(r"^[\w.@\[\]']+$")
-_INFIX = ("+", "-", "*", "/", "**")
 _XML_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
 _instances = itertools.count()
 
@@ -124,10 +124,6 @@ class Stepper:
             grads=self._widest_grads(),
             show_names=True,
         )
-        if len(self.order) > SMALL_GRAPH:
-            # Graphviz's default search for the x coordinates takes half a minute on
-            # 300 nodes (WebAssembly); one pass places them nearly as well in a second.
-            graph.digraph.graph_attr["nslimit"] = "1"
         return _compact_svg(graph.svg())
 
     def __len__(self) -> int:
@@ -155,21 +151,20 @@ class Stepper:
         name, value = self._name(node), self._number(node.data)
         if not node.parents:
             return f"{name} = {value} (leaf)"
-        operands = _operands(node)
-        symbolic = _expression(node, [self._operand_name(x) for x in operands])
-        numeric = _expression(node, [self._operand_number(x) for x in operands])
+        symbolic = _expression(node, [self._operand_name(x) for x in node.operands])
+        numeric = _expression(node, [self._operand_number(x) for x in node.operands])
         return f"{name} = {symbolic} = {numeric} = {value}"
 
     def _operand_name(self, operand: Value | float) -> str:
         if isinstance(operand, Value):
             name = self._name(operand)
             return name if _PLAIN_NAME.match(name) else f"({name})"
-        return _constant(operand)
+        return format_constant(operand)
 
     def _operand_number(self, operand: Value | float) -> str:
         if isinstance(operand, Value):
             return self._number(operand.data)
-        return _constant(operand)
+        return format_constant(operand)
 
     def _backward_frames(self) -> Iterable[Frame]:
         trace = self.trace
@@ -364,32 +359,17 @@ def _d(name: str) -> str:
     return name if _PLAIN_NAME.match(name) else f"({name})"
 
 
-def _constant(x: float) -> str:
-    return f"{x:g}"
-
-
-def _operands(node: Value) -> tuple[Value | float, ...]:
-    """The op's arguments in order, numbers included where the node keeps them."""
-    return tuple(getattr(node, "operands", node.parents))
-
-
-def _symbol(node: Value) -> str:
-    op = node.op
-    return str(getattr(op, "symbol", op))
-
-
 def _expression(node: Value, args: list[str]) -> str:
-    """The node's op applied to `args` as it is written: `a * b`, `-a`, `tanh(a)` ..."""
-    symbol = _symbol(node)
-    if symbol in _INFIX and len(args) == 2:
-        return f"{args[0]} {symbol} {args[1]}"
-    if symbol.startswith("**") and len(args) == 1:
-        return f"{args[0]}{symbol}"
-    if symbol in ("neg", "-") and len(args) == 1:
-        return f"-{args[0]}"
-    if symbol in ("sum", "+"):
+    """The node's op applied to `args` as it is written: `a * b`, `-a`, `tanh(a)`, `a + b + c`."""
+    op = node.op
+    assert op is not None  # only called for interior nodes
+    if op.kind == "operator" and len(args) == 2:
+        return f"{args[0]} {op.symbol} {args[1]}"
+    if op is NEG:
+        return f"-({args[0]})" if args[0].startswith("-") else f"-{args[0]}"
+    if op is SUM:
         return " + ".join(args)
-    if symbol == "dot" and len(args) % 2 == 0:
+    if op is DOT:
         half = len(args) // 2
         return " + ".join(f"{w}*{x}" for w, x in zip(args[:half], args[half:]))
-    return f"{symbol}({', '.join(args)})"
+    return f"{op.symbol}({', '.join(args)})"

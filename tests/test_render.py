@@ -62,7 +62,7 @@ GOLDEN_TB = textwrap.dedent("""\
     \tv1 -> v2op [color="#d62728" penwidth=2.5]
     \tv2op -> v2 [color="#d62728" penwidth=2.5]
     \tv3 [label="z | data -2.00" fillcolor="#f4cccc"]
-    \tv3op [label="*" fillcolor="#eeeeee" shape=ellipse]
+    \tv3op [label="· * 2" fillcolor="#eeeeee" shape=ellipse]
     \tv2 -> v3op
     \tv3op -> v3
     }
@@ -146,7 +146,8 @@ def test_every_non_leaf_gets_an_op_node_between_parents_and_itself() -> None:
     x, y = Value(1.0), Value(2.0)
     out = ag.dot([x, y], [3.0, 4.0]).relu()
     source = ag.draw_graph(out).source
-    assert '[label=dot fillcolor="#eeeeee" shape=ellipse]' in source
+    # The constants 3 and 4 are written in the op, in their places.
+    assert '[label="dot(·, ·, 3, 4)" fillcolor="#eeeeee" shape=ellipse]' in source
     assert '[label=relu fillcolor="#eeeeee" shape=ellipse]' in source
     assert source.count("op ->") == 2
     assert source.count("-> v2op") == 2  # dot has two parents, x and y; 3 and 4 are constants

@@ -1,0 +1,60 @@
+"""Constants are drawn in the op that uses them, in their places, for every kind of op."""
+
+from __future__ import annotations
+
+import pytest
+
+import autograd_lite as ag
+from autograd_lite import Value
+from autograd_lite.render import operation_label
+
+
+def x() -> Value:
+    return Value(2.0, label="x")
+
+
+@pytest.mark.parametrize(
+    ("build", "label"),
+    [
+        (lambda: x() * 3, "· * 3"),
+        (lambda: 3 * x(), "3 * ·"),
+        (lambda: x() + 5, "· + 5"),
+        (lambda: 1 - x(), "1 - ·"),
+        (lambda: x() - 1, "· - 1"),
+        (lambda: -x(), "neg"),
+        (lambda: x() ** 2, "· ** 2"),
+        (lambda: 2 ** x(), "2 ** ·"),
+        (lambda: x() / 4, "· / 4"),
+        (lambda: 1 / x(), "1 / ·"),
+        (lambda: x() * 0.5, "· * 0.5"),
+        (lambda: x() * 1e-8, "· * 1e-08"),
+        (lambda: ag.leaky_relu(x(), 0.01), "leaky_relu(·, 0.01)"),
+        (lambda: ag.sum([x(), x(), 5]), "sum(·, ·, 5)"),
+        (lambda: ag.sum([*(x() for _ in range(6)), 1, 2]), "sum(6 Values, 1, 2)"),
+        (lambda: ag.dot([x(), x()], [3.0, 4.0]), "dot(·, ·, 3, 4)"),
+        (lambda: x() * x(), "*"),
+        (lambda: x().tanh(), "tanh"),
+    ],
+)
+def test_operation_label(build, label) -> None:  # type: ignore[no-untyped-def]
+    assert operation_label(build()) == label
+
+
+def test_one_minus_x_and_minus_x_are_told_apart_in_the_drawing() -> None:
+    a = Value(2.0, label="a")
+    source = ag.draw_graph(1 - 2 * a**2 + 1).source
+    for label in ("· ** 2", "2 * ·", "1 - ·", "· + 1"):
+        assert f'[label="{label}" fillcolor="#eeeeee" shape=ellipse]' in source
+    assert "[label=neg " in ag.draw_graph(-a).source
+
+
+def test_the_stepper_writes_constants_in_the_forward_pass() -> None:
+    a = Value(2.0, label="a")
+    y = 1 - a**2
+    y.label = "y"
+    texts = [frame.text for frame in ag.trace_backward(y).stepper().frames]
+    # a**2 = 4 and 1 - 4 = -3.
+    assert texts[1:3] == ["v1 = a ** 2 = 2.0000 ** 2 = 4.0000", "y = 1 - v1 = 1 - 4.0000 = -3.0000"]
+    assert ag.trace_backward(-a).stepper().frames[1].text == "v1 = -a = -2.0000 = -2.0000"
+    b = Value(-2.0, label="b")
+    assert ag.trace_backward(-b).stepper().frames[1].text == "v1 = -b = -(-2.0000) = 2.0000"
