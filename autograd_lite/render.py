@@ -28,6 +28,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+from autograd_lite import atomic_write
 from autograd_lite.engine import Value, topological_order
 
 if TYPE_CHECKING:
@@ -180,7 +181,8 @@ class Graph:
     def save(self, path: str | PathLike[str]) -> Path:
         """Write the graph to `path` in the format its suffix names: .svg, .png, .pdf or .dot.
 
-        Returns the path written. PNG and PDF need the Graphviz `dot` program.
+        Returns the path written. PNG and PDF need the Graphviz `dot` program. The file
+        is replaced atomically and only if it is a regular file (`autograd_lite.atomic_write`).
         """
         target = Path(path)
         format = SUFFIX_FORMATS.get(target.suffix.lower())
@@ -189,13 +191,14 @@ class Graph:
                 f"Graph.save: cannot tell the format of {str(path)!r}; "
                 f"expected a suffix among {', '.join(SUFFIX_FORMATS)}"
             )
-        target.write_bytes(self.pipe(format))
-        return target
+        return atomic_write.write_bytes(target, self.pipe(format))
 
     def _repr_mimebundle_(
         self, include: Collection[str] | None = None, exclude: Collection[str] | None = None
     ) -> dict[str, str]:
-        return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+        # Shrink to the width of the notebook cell rather than be cut off at its edge.
+        fitted = self.svg().replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+        return {"image/svg+xml": fitted, "text/plain": repr(self)}
 
     def _repr_svg_(self) -> str:
         return self.svg()

@@ -1,70 +1,88 @@
 """Checkpoint files: a model's architecture and weights as JSON, written atomically.
 
 Layout: {"format": "autograd-lite-checkpoint", "version": 1, "model": class name,
-"config": constructor arguments, "parameters": {dotted name: float}}. JSON writes
-floats by repr, which reads back to the identical float.
+"config": constructor arguments, "parameters": {dotted name: float}}, and optionally
+"classes": the names of the classes a classifier's outputs stand for. JSON writes
+floats by repr, which reads back to the identical float. Files are written through
+`autograd_lite.atomic_write` (atomic replacement, only regular files replaced).
 """
 
 from __future__ import annotations
 
-import contextlib
+import itertools
 import json
 import math
 import numbers
-import os
-import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from autograd_lite import atomic_write
 
 FORMAT = "autograd-lite-checkpoint"
 VERSION = 1
 
 
-def write(
-    path: str | Path, model: str, config: Mapping[str, Any], state: Mapping[str, float]
-) -> None:
-    """Save a checkpoint to `path`; a reader never sees a half-written file."""
+def encode(
+    model: str,
+    config: Mapping[str, Any],
+    state: Mapping[str, float],
+    classes: Sequence[str] | None = None,
+) -> str:
+    """The JSON text of a checkpoint; ValueError for a parameter JSON cannot hold."""
     for name, value in state.items():
         if not math.isfinite(value):
             raise ValueError(
                 f"cannot save parameter {name} = {value!r}: JSON holds finite numbers only"
             )
-    document = {
+    document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "model": model,
         "config": dict(config),
         "parameters": dict(state),
     }
-    text = json.dumps(document, indent=1, allow_nan=False)
-    target = Path(path)
-    # The temporary file lives in the target's directory so os.replace is a rename
-    # within one file system, which is atomic. open(..., "x") rather than mkstemp,
-    # so the checkpoint gets the usual permissions (umask), not owner-only.
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    if classes is not None:
+        document["classes"] = [str(name) for name in classes]
+    return json.dumps(document, indent=1, allow_nan=False)
 
 
-def read(path: str | Path, model: str) -> tuple[dict[str, Any], dict[str, float]]:
-    """The (config, parameters) of the `model` checkpoint at `path`; ValueError if it is not one."""
+def write(
+    path: str | Path,
+    model: str,
+    config: Mapping[str, Any],
+    state: Mapping[str, float],
+    classes: Sequence[str] | None = None,
+) -> None:
+    """Save a checkpoint to `path` atomically (see `autograd_lite.atomic_write`)."""
+    atomic_write.write_text(path, encode(model, config, state, classes))
+
+
+def read_classes(path: str | Path) -> list[str] | None:
+    """The class names stored in the checkpoint at `path`, or None if it stores none."""
+    document = _load_document(path)
+    classes = document.get("classes") if isinstance(document, dict) else None
+    if classes is None:
+        return None
+    if not isinstance(classes, list) or not all(isinstance(name, str) for name in classes):
+        raise ValueError(f'{path}: "classes" must be a list of names, got {classes!r}')
+    return classes
+
+
+def _load_document(path: str | Path) -> Any:
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=_no_constant)
+        return json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
         # ValueError covers JSONDecodeError, UnicodeDecodeError, NaN/Infinity
         # and integers too long to parse; RecursionError, absurdly deep nesting.
         raise ValueError(
             f"{path}: not a valid JSON checkpoint (corrupt or truncated?): {error}"
         ) from None
+
+
+def read(path: str | Path, model: str) -> tuple[dict[str, Any], dict[str, float]]:
+    """The (config, parameters) of the `model` checkpoint at `path`; ValueError if it is not one."""
+    document = _load_document(path)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f'{path}: not an autograd-lite checkpoint (no "format": {FORMAT!r})')
     if document.get("version") != VERSION:
@@ -94,7 +112,36 @@ def read(path: str | Path, model: str) -> tuple[dict[str, Any], dict[str, float]
                     f'{path}: "config" asks for {key} = {size}, more than the '
                     f"{len(parameters)} parameters the file holds"
                 )
+    implied = _implied_parameter_count(model, config)
+    if implied is not None and implied != len(parameters):
+        # Counted before anything is built: a config that implies millions of weights
+        # next to a few thousand numbers is refused in microseconds.
+        difference = implied - len(parameters)
+        mismatch = f"{difference} missing" if difference > 0 else f"{-difference} unexpected"
+        raise ValueError(
+            f'{path}: "config" {config!r} makes a {model} of {implied} parameters, but the '
+            f"file holds {len(parameters)} ({mismatch})"
+        )
     return config, parameters
+
+
+def _implied_parameter_count(model: str, config: Mapping[str, Any]) -> int | None:
+    """Weights plus biases of the built-in architectures; None for others or odd configs."""
+    nin, nout, sizes = config.get("nin"), config.get("nout"), config.get("sizes")
+    if not isinstance(nin, int) or not _is_count(nin):
+        return None
+    if model == "Neuron":
+        return nin + 1
+    if model == "Layer":
+        return (nin + 1) * nout if isinstance(nout, int) and _is_count(nout) else None
+    if model == "MLP" and isinstance(sizes, list) and all(_is_count(size) for size in sizes):
+        widths: list[int] = [nin, *sizes]
+        return sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(widths))
+    return None
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _no_constant(name: str) -> None:

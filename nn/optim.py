@@ -14,8 +14,13 @@ from autograd_lite import Value
 
 
 def _check_non_negative(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ValueError(f"{name} must be a non-negative number, got {value!r}")
+    # inf and nan are refused too: one step would turn every parameter into nan.
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 <= value < math.inf
+    ):
+        raise ValueError(f"{name} must be a finite non-negative number, got {value!r}")
     return float(value)
 
 
@@ -152,7 +157,7 @@ class StepLR(LRScheduler):
         if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
             raise ValueError(f"step_size must be a positive int, got {step_size!r}")
         self.step_size = step_size
-        self.gamma = float(gamma)
+        self.gamma = _check_non_negative("gamma", gamma)
         super().__init__(optimizer)
 
     def factor(self, epoch: int) -> float:

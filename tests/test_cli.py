@@ -542,23 +542,23 @@ def test_absurd_sizes_are_refused_before_building_anything(
     data = _write(tmp_path / "labels.csv", "0.1,0.2,0\n0.3,0.4,1000000000\n")
     status, _, err = run(["train", "--data", str(data), "--epochs", "1"], capsys)
     assert status == 2
-    assert_one_line_error(err, "largest label, 1000000000")
+    assert_one_line_error(err, "line 2: class number 1000000000 is beyond the limit of 100")
     status, _, err = run(["train", "--data", "moons", "--hidden", "100000000"], capsys)
     assert status == 2
     assert_one_line_error(err, "more than 1024")
 
 
-@pytest.mark.slow
-def test_demo_writes_all_three_files_or_none(
+def test_demo_refuses_a_directory_in_place_of_a_file_before_training_and_loses_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "boundary.svg").mkdir()  # the last of the three writes will fail
+    # Issue 12, finding 1: the failed demo used to delete the previous model.json.
+    (tmp_path / "model.json").write_text("previous model")
+    (tmp_path / "boundary.svg").mkdir()
     status, out, err = run(["demo", "--steps", "2", "--out", str(tmp_path)], capsys)
-    assert status == 2
-    assert err.splitlines()[-1].startswith("autograd-lite: error: cannot write")  # after the bar
-    assert "Traceback" not in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["boundary.svg"]
-    assert "wrote" not in out
+    assert (status, out) == (2, "")  # refused before training: nothing printed
+    assert_one_line_error(err, "boundary.svg': it is a directory")
+    assert (tmp_path / "model.json").read_text() == "previous model"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["boundary.svg", "model.json"]
 
 
 @pytest.mark.slow

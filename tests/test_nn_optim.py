@@ -171,3 +171,27 @@ def test_linear_lr_matches_torch():
         theirs.step()
         scheduler_ours.step()
         scheduler_theirs.step()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: optim.SGD(p, lr=math.inf),
+        lambda p: optim.SGD(p, lr=math.nan),
+        lambda p: optim.SGD(p, lr=0.1, momentum=math.inf),
+        lambda p: optim.SGD(p, lr=0.1, weight_decay=math.nan),
+        lambda p: optim.Adam(p, eps=math.inf),
+        lambda p: optim.Adam(p, lr=math.inf),
+        lambda p: optim.Adam(p, betas=(math.nan, 0.999)),
+        lambda p: optim.Adam(p, weight_decay=math.inf),
+        lambda p: optim.StepLR(optim.SGD(p, lr=0.1), step_size=1, gamma=math.nan),
+        lambda p: optim.StepLR(optim.SGD(p, lr=0.1), step_size=1, gamma=math.inf),
+        lambda p: optim.LinearLR(optim.SGD(p, lr=0.1), start_factor=math.nan),
+    ],
+)
+def test_non_finite_hyper_parameters_are_refused(make: object) -> None:
+    # Issue 12, finding 15: StepLR(gamma=nan) silently turned every parameter into nan.
+    parameter = Value(1.0)
+    with pytest.raises(ValueError, match=r"must be .*got (nan|inf)"):
+        make([parameter])  # type: ignore[operator]
+    assert parameter.data == 1.0

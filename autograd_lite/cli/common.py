@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import enum
+import errno
 import math
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 import autograd_lite as ag
 import nn
+from autograd_lite import atomic_write
 from autograd_lite.expression import check_variable_name
 
 PROG = "autograd-lite"
@@ -30,7 +31,11 @@ class ExitStatus(enum.IntEnum):
 
 
 class CommandError(Exception):
-    """A user mistake found while running a command; reported in one line, exit status 2."""
+    """A problem found while running a command; reported in one line, by default exit status 2."""
+
+    def __init__(self, message: str, status: ExitStatus = ExitStatus.USAGE) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class Parser(argparse.ArgumentParser):
@@ -91,24 +96,50 @@ def positive_float(text: str) -> float:
     return value
 
 
-def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Have `write` fill a temporary file beside `path`, then move it into place.
+def output_path(text: str) -> Path:
+    """argparse type: a path to write, which must at least name a file."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a file name, got ''")
+    return Path(text)
 
-    A failure leaves neither a partial `path` nor the temporary file behind.
-    """
-    directory = path.parent
-    if not directory.is_dir():
-        raise CommandError(
-            f"cannot write {str(path)!r}: directory {str(directory)!r} does not exist"
-        )
-    temporary = directory / f".{path.stem}.{os.getpid()}.partial{path.suffix}"
+
+def check_output(path: Path, option: str) -> None:
+    """Refuse (CommandError) an output path the atomic writer would refuse, before any work."""
     try:
-        write(temporary)
-        os.replace(temporary, path)
+        atomic_write.check_target(path)
     except OSError as error:
-        raise CommandError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
+        raise CommandError(f"{option}: {error.strerror or error}") from None
+
+
+def write_outputs(contents: Mapping[Path, bytes]) -> None:
+    """Write every file of `contents` all or none (see autograd_lite.atomic_write).
+
+    A path that cannot be used is a CommandError (exit 2); a write that fails on the
+    way (a full disk, an I/O error) exits with status 1.
+    """
+    try:
+        atomic_write.write_files(contents)
+    except OSError as error:
+        status = ExitStatus.USAGE if error.errno in _PATH_ERRORS else ExitStatus.FAILURE
+        raise CommandError(str(error.strerror or error), status) from None
+
+
+# A path the user chose and can change: refused like any other bad argument.
+_PATH_ERRORS = {
+    errno.EEXIST,
+    errno.EISDIR,
+    errno.ENOENT,
+    errno.ENOTDIR,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENAMETOOLONG,
+}
+
+
+def format_loss(value: float) -> str:
+    """A loss for people: 4 decimals, or 4 significant digits in scientific notation if huge."""
+    return f"{value:.4f}" if abs(value) < 1e6 else f"{value:.4g}"
 
 
 def describe(model: nn.MLP) -> str:

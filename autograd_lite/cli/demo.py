@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import autograd_lite as ag
@@ -12,16 +12,24 @@ import nn
 from autograd_lite.cli.common import (
     CommandError,
     ExitStatus,
+    check_output,
     describe,
+    format_loss,
     positive_int,
-    write_atomically,
+    write_outputs,
 )
+from autograd_lite.expression import EvaluationError
 from autograd_lite.render import GraphRenderError
 from nn.plot import decision_boundary_svg
 
 SAMPLES = 100
 NOISE = 0.1
 L2 = 1e-4
+FILES = {
+    "model.json": "the trained model",
+    "neuron.svg": "one neuron on one sample, with grads",
+    "boundary.svg": "the decision boundary",
+}
 
 EPILOG = """\
 example:
@@ -60,6 +68,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     demo.add_argument(
         "--seed", metavar="N", type=int, default=0, help="seeds data and weights (default: 0)"
     )
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(run=run)
 
 
@@ -69,6 +78,10 @@ def run(args: argparse.Namespace) -> int:
     steps: int = args.steps
     if out.exists() and not out.is_dir():
         raise CommandError(f"--out {str(out)!r} exists and is not a directory")
+    if out.is_dir():
+        # Checked before training: a file that cannot be replaced would waste the run.
+        for name in FILES:
+            check_output(out / name, "--out")
     X, y = nn.data.make_moons(SAMPLES, noise=NOISE, seed=args.seed, signed=True)
     # micrograd's demo: uniform(-1, 1) weights, ReLU hidden layers, a linear score.
     model = nn.MLP(2, [16, 16, 1], init="uniform", seed=args.seed)
@@ -80,11 +93,23 @@ def run(args: argparse.Namespace) -> int:
         f"SGD lr 1.0 -> {1.0 - 0.9 * (steps - 1) / steps:.3g}"
     )
     sys.stdout.flush()
-    nn.train.fit(
-        model, X, y, loss="hinge", optimizer=optimizer, epochs=steps, l2=L2, scheduler=schedule
+    history = nn.train.fit(
+        model,
+        X,
+        y,
+        loss="hinge",
+        optimizer=optimizer,
+        epochs=steps,
+        l2=L2,
+        scheduler=schedule,
+        progress=not args.quiet,
     )
-    final = nn.train.evaluate(model, X, y, loss="hinge", l2=L2)
-    print(f"final loss {final['loss']:.4f}, accuracy {final['accuracy']:.1%}")
+    final = history.final
+    print(f"final loss {format_loss(final['loss'])}, accuracy {final['accuracy']:.1%}")
+    try:
+        model_text = nn.checkpoint.encode(type(model).__name__, model.config(), model.state_dict())
+    except ValueError as error:
+        raise EvaluationError(f"training diverged: {error}") from None
 
     try:
         neuron_svg = _neuron_graph_svg(model, X)
@@ -100,22 +125,11 @@ def run(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise CommandError(f"cannot create {str(out)!r}: {error.strerror or error}") from None
-    written = [
-        (out / "model.json", model.save, "the trained model"),
-        (out / "neuron.svg", _text_writer(neuron_svg), "one neuron on one sample, with grads"),
-        (out / "boundary.svg", _text_writer(boundary_svg), "the decision boundary"),
-    ]
-    finished: list[Path] = []
-    try:
-        for path, write, _ in written:
-            write_atomically(path, write)
-            finished.append(path)
-    except CommandError:
-        for path in finished:
-            path.unlink(missing_ok=True)
-        raise
-    for path, _, what in written:
-        print(f"wrote {path}  ({what})")
+    # All three or none: when one cannot be written, the old ones stay as they were.
+    contents = [model_text, neuron_svg, boundary_svg]
+    write_outputs({out / name: text.encode("utf-8") for name, text in zip(FILES, contents)})
+    for name, what in FILES.items():
+        print(f"wrote {out / name}  ({what})")
     return ExitStatus.OK
 
 
@@ -147,7 +161,3 @@ def _neuron_graph_svg(model: nn.MLP, samples: Sequence[Sequence[float]]) -> str:
     svg = ag.draw_graph(output, params=neuron.parameters()).svg()
     model.zero_grad()
     return svg
-
-
-def _text_writer(text: str) -> Callable[[Path], object]:
-    return lambda path: path.write_text(text, encoding="utf-8")

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Collection
 from pathlib import Path
 
 import autograd_lite as ag
-from autograd_lite.cli.common import CommandError, ExitStatus, parse_assignments, write_atomically
-from autograd_lite.expression import parse
+from autograd_lite.cli.common import (
+    CommandError,
+    ExitStatus,
+    check_output,
+    output_path,
+    parse_assignments,
+    write_outputs,
+)
+from autograd_lite.expression import EvaluationError, parse
 from autograd_lite.render import GraphRenderError
 
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
@@ -44,7 +52,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     grad.add_argument(
         "--graph",
         metavar="FILE",
-        type=Path,
+        type=output_path,
         help="also draw the computation graph; format from the suffix: " + " ".join(GRAPH_FORMATS),
     )
     grad.add_argument("--trace", action="store_true", help="print every chain-rule step")
@@ -59,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
             f"--graph {str(graph_path)!r}: unknown format {graph_path.suffix!r}, "
             f"expected a file ending in one of {', '.join(GRAPH_FORMATS)}"
         )
+    if graph_path is not None:
+        check_output(graph_path, "--graph")
     variables = parse_assignments(args.assignments)
     expression = parse(args.expression)
     root = expression.evaluate(variables)
@@ -69,13 +79,20 @@ def run(args: argparse.Namespace) -> int:
     trace = ag.trace_backward(root) if args.trace else None
     if trace is None:
         root.backward()
+    for name, leaf in variables.items():
+        if not math.isfinite(leaf.grad):
+            raise EvaluationError(
+                f"overflow: d{output_name}/d{name} = {leaf.grad!r}, beyond the float range "
+                "(the value itself is finite)"
+            )
     if graph_path is not None:
         try:
             # With --trace, name every node (v2, v4, ...) as the trace does.
             graph = ag.draw_graph(root, max_nodes=GRAPH_MAX_NODES, show_names=args.trace)
-            write_atomically(graph_path, graph.save)
+            picture = graph.pipe(graph_path.suffix.lstrip("."))
         except (GraphRenderError, ValueError) as error:
             raise CommandError(f"cannot draw the graph into {str(graph_path)!r}: {error}") from None
+        write_outputs({graph_path: picture})
     if trace is not None:
         print(trace)
         print()

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import io
 from pathlib import Path
 
 import nn
-from autograd_lite.cli.common import CommandError, ExitStatus
-from autograd_lite.cli.csv_input import load_model, read_table
+from autograd_lite.cli.common import (
+    CommandError,
+    ExitStatus,
+    check_output,
+    output_path,
+    write_outputs,
+)
+from autograd_lite.cli.csv_input import load_class_names, load_model, parse_table, read_text
 
 EPILOG = """\
-example:
+examples:
   autograd-lite predict model.json points.csv
+  autograd-lite predict model.json - < points.csv        ('-' reads standard input)
+  autograd-lite predict model.json points.csv --output predictions.csv
 
 FILE.csv has one row per sample with the model's feature columns (a last label
 column, as written for 'train', is ignored); a header row is optional. Prints
-a CSV with the predicted class and the model's raw outputs for each row.
+a CSV with the predicted class (its name, for a model trained on class names)
+and the model's raw outputs for each row.
 """
 
 
@@ -30,27 +40,64 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     predict.add_argument("model", metavar="MODEL.json", type=Path)
-    predict.add_argument("data", metavar="FILE.csv", type=Path)
+    predict.add_argument("data", metavar="FILE.csv", type=Path, help="'-' for standard input")
+    predict.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=output_path,
+        help="write the predictions to FILE instead of standard output",
+    )
     predict.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """The `predict` subcommand: a saved model's class and outputs for every CSV row."""
+    output: Path | None = args.output
+    if output is not None:
+        check_output(output, "--output")
     model = load_model(args.model)
-    table = read_table(args.data)
-    if table.width not in (model.nin, model.nin + 1):
-        raise CommandError(
-            f"{table.source}, line {table.lines[0]}: the model reads {model.nin} features, so "
-            f"expected {model.nin} columns (or {model.nin + 1} with a label), got {table.width}"
-        )
-    outputs = nn.train.predict(model, [row[: model.nin] for row in table.rows])
+    names = load_class_names(args.model)
+    rows = _feature_rows(read_text(args.data), model.nin, names is not None)
+    outputs = nn.train.predict(model, rows)
     threshold = nn.train.decision_threshold(model)
-    print("prediction," + ",".join(f"output{i}" for i in range(model.sizes[-1])))
-    for output in outputs:
-        row = output if isinstance(output, list) else [output]
+    lines = ["prediction," + ",".join(f"output{i}" for i in range(model.sizes[-1]))]
+    for output_values in outputs:
+        row = output_values if isinstance(output_values, list) else [output_values]
         if len(row) == 1:
             predicted = int(row[0] > threshold)
         else:
             predicted = max(range(len(row)), key=row.__getitem__)
-        print(f"{predicted}," + ",".join(repr(value) for value in row))
+        label = _csv_cell(names[predicted]) if names is not None else str(predicted)
+        lines.append(f"{label}," + ",".join(repr(value) for value in row))
+    text = "\n".join(lines) + "\n"
+    if output is None:
+        print(text, end="")
+    else:
+        write_outputs({output: text.encode("utf-8")})
     return ExitStatus.OK
+
+
+def _feature_rows(stream: io.StringIO, nin: int, named_labels: bool) -> list[list[float]]:
+    """The first `nin` columns of every row; a last label column (a number or a name) is ignored."""
+    try:
+        table = parse_table(stream)
+    except CommandError:
+        if not named_labels:
+            raise
+        # A model trained on class names: the CSV may end in a name column.
+        table = parse_table(stream, labels=True)
+    if table.width not in (nin, nin + 1) or (table.labels is not None and table.width != nin):
+        width = table.width + (1 if table.labels is not None else 0)
+        raise CommandError(
+            f"{table.source}, line {table.lines[0]}: the model reads {nin} features, so "
+            f"expected {nin} columns (or {nin + 1} with a label), got {width}"
+        )
+    return [row[:nin] for row in table.rows]
+
+
+def _csv_cell(text: str) -> str:
+    """`text` as one CSV cell, quoted when it holds a comma, a quote or a line break."""
+    if any(character in text for character in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text

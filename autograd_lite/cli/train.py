@@ -6,22 +6,30 @@ import argparse
 import math
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import nn
 from autograd_lite.cli.common import (
+    PROG,
     CommandError,
     ExitStatus,
+    check_output,
     describe,
+    format_loss,
+    output_path,
     positive_float,
     positive_int,
-    write_atomically,
+    write_outputs,
 )
 from autograd_lite.cli.csv_input import read_table
 from autograd_lite.expression import EvaluationError
 
 # Every weight is a Python object: a 1024-wide layer pair already holds a million.
 MAX_LAYER_WIDTH = 1024
+# A CSV is refused beyond these before anything is built from it.
+MAX_FEATURES = 1024
+MAX_CLASSES = 100
 
 DATA_SETS: dict[str, Callable[[int, int], tuple[list[list[float]], list[int]]]] = {
     "moons": lambda n, seed: nn.data.make_moons(n, noise=0.1, seed=seed),
@@ -38,10 +46,11 @@ examples:
   autograd-lite train --data points.csv --optimizer sgd --lr 0.1 --batch-size 16
 
 built-in data sets (2 features): moons, circles and xor have 2 classes; spirals
-and blobs have 3. A CSV file has one row per sample: the feature columns, then
-an integer class label 0, 1, ..., k-1 in the last column; a header row is
-optional. Two classes train one output with binary cross-entropy, more train
-one output per class with cross-entropy.
+and blobs have 3. A CSV file ('-' reads standard input) has one row per sample:
+the feature columns (at most 1024), then the label in the last column: a class
+number 0, 1, ..., k-1 or a class name (names are kept in the saved model); at
+most 100 classes. A header row is optional. Two classes train one output with
+binary cross-entropy, more train one output per class with cross-entropy.
 """
 
 
@@ -103,7 +112,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=0,
         help="seeds data, weights and batches (default: 0)",
     )
-    train.add_argument("--save", metavar="FILE", type=Path, help="write the trained model here")
+    train.add_argument(
+        "--save", metavar="FILE", type=output_path, help="write the trained model here"
+    )
+    train.add_argument("--quiet", action="store_true", help="no progress output")
     train.set_defaults(run=run)
 
 
@@ -127,17 +139,12 @@ def _layer_sizes(text: str) -> list[int]:
 def run(args: argparse.Namespace) -> int:
     """The `train` subcommand: fit an MLP classifier and report its final metrics."""
     save: Path | None = args.save
-    if save is not None and not save.parent.is_dir():
-        raise CommandError(f"--save {str(save)!r}: directory {str(save.parent)!r} does not exist")
-    X, y, source = _training_data(args.data, args.samples, args.seed)
-    classes = max(y) + 1
-    if classes > len(y):
-        raise CommandError(
-            f"{source}: labels must be 0..k-1 for k classes, but the largest label, "
-            f"{classes - 1}, is more than the {len(y)} samples could use"
-        )
-    if classes < 2:
-        raise CommandError(f"{source}: every label is 0; a classifier needs at least 2 classes")
+    if save is not None:
+        # Checked before training, so that a bad path does not waste the run.
+        check_output(save, "--save")
+    data = _training_data(args.data, args.samples, args.seed)
+    X, y = data.X, data.y
+    classes = len(data.classes)
     outputs = 1 if classes == 2 else classes
     loss = "binary_cross_entropy_with_logits" if classes == 2 else "cross_entropy"
     model = nn.MLP(len(X[0]), [*args.hidden, outputs], seed=args.seed)
@@ -145,12 +152,12 @@ def run(args: argparse.Namespace) -> int:
     optimizer = optimizer_class(model.parameters(), lr=args.lr)
     print(
         f"training {describe(model)} on {len(X)} samples of "
-        f"{source} ({classes} classes) for {args.epochs} epochs: {loss}, "
+        f"{data.source} ({classes} classes) for {args.epochs} epochs: {loss}, "
         f"{args.optimizer} lr {args.lr:g}, batch size {args.batch_size}"
     )
     sys.stdout.flush()
     try:
-        nn.train.fit(
+        history = nn.train.fit(
             model,
             X,
             y,
@@ -159,47 +166,117 @@ def run(args: argparse.Namespace) -> int:
             epochs=args.epochs,
             batch_size=args.batch_size,
             seed=args.seed,
+            progress=not args.quiet,
         )
-        final = nn.train.evaluate(model, X, y, loss=loss)
     except (ArithmeticError, ValueError) as error:
         # Only a diverging run gets here: the data and options were checked above.
         raise EvaluationError(f"training failed ({error}); try a smaller --lr") from None
+    final = history.final
     if not math.isfinite(final["loss"]):
         raise EvaluationError(f"training diverged (final loss {final['loss']}); try a smaller --lr")
-    print(f"final loss {final['loss']:.4f}, accuracy {final['accuracy']:.1%}")
+    print(f"final loss {format_loss(final['loss'])}, accuracy {final['accuracy']:.1%}")
     if save is not None:
-        write_atomically(save, model.save)
+        names = data.classes if data.named else None
+        try:
+            text = nn.checkpoint.encode("MLP", model.config(), model.state_dict(), names)
+        except ValueError as error:
+            # A finite loss can hide an infinite weight (a dead unit's).
+            raise EvaluationError(f"training diverged: {error}; try a smaller --lr") from None
+        write_outputs({save: text.encode("utf-8")})
         print(f"wrote {save}")
     return ExitStatus.OK
 
 
-def _training_data(name: str, samples: int, seed: int) -> tuple[list[list[float]], list[int], str]:
+@dataclass(frozen=True)
+class TrainingData:
+    """Samples, their class indices, the class names (in index order) and where they came from."""
+
+    X: list[list[float]]
+    y: list[int]
+    classes: list[str]
+    source: str
+    named: bool  # the CSV labels were names rather than class numbers
+
+
+def _training_data(name: str, samples: int, seed: int) -> TrainingData:
     if name in DATA_SETS:
         try:
             X, y = DATA_SETS[name](samples, seed)
         except ValueError as error:
             raise CommandError(f"--data {name} --samples {samples}: {error}") from None
-        return X, y, name
+        return TrainingData(X, y, [str(k) for k in range(max(y) + 1)], name, named=False)
     path = Path(name)
-    if not path.is_file():
+    if name != "-" and not path.is_file():
         raise CommandError(
             f"--data {name!r}: neither a built-in data set ({', '.join(DATA_SETS)}) nor a file"
         )
-    table = read_table(path, labels=True)
+    table = read_table(path, labels=True, max_columns=MAX_FEATURES + 1)
     assert table.labels is not None
-    labels = [
-        _class_label(table.source, line, label) for line, label in zip(table.lines, table.labels)
-    ]
-    return table.rows, labels, table.source
-
-
-def _class_label(source: str, line: int, text: str) -> int:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (value.is_integer() and value >= 0):
+    distinct = set(table.labels)
+    if len(distinct) > MAX_CLASSES:
         raise CommandError(
-            f"{source}, line {line}: the label must be a class number 0, 1, 2, ..., got {text!r}"
+            f"{table.source}: {len(distinct)} distinct labels, more than the limit of "
+            f"{MAX_CLASSES} classes"
         )
-    return int(value)
+    numbers = {label: _class_number(label) for label in distinct}
+    if all(number is not None for number in numbers.values()):
+        y = [numbers[label] or 0 for label in table.labels]
+        largest = max(y)
+        if largest >= MAX_CLASSES:
+            line = table.lines[y.index(largest)]
+            raise CommandError(
+                f"{table.source}, line {line}: class number {largest} is beyond the limit of "
+                f"{MAX_CLASSES} classes (labels are class numbers 0, 1, 2, ... or class names)"
+            )
+        _warn_about_empty_classes(table.source, set(y), largest + 1)
+        classes, named = [str(k) for k in range(largest + 1)], False
+    else:
+        _refuse_numbers_among_names(table, numbers)
+        # Names become classes 0, 1, ... in sorted order; the checkpoint keeps the names.
+        classes, named = sorted(distinct), True
+        index = {label: k for k, label in enumerate(classes)}
+        y = [index[label] for label in table.labels]
+    if len(classes) < 2:
+        raise CommandError(
+            f"{table.source}: every label is {table.labels[0]!r}; a classifier needs at least "
+            "2 classes"
+        )
+    return TrainingData(table.rows, y, classes, table.source, named)
+
+
+def _class_number(label: str) -> int | None:
+    """The class number a label cell holds (0, 1, 2.0, ...), or None if it is not one."""
+    try:
+        value = float(label)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() and value >= 0 else None
+
+
+def _refuse_numbers_among_names(table: nn.data.Table, numbers: dict[str, int | None]) -> None:
+    assert table.labels is not None
+    for line, label in zip(table.lines, table.labels):
+        if numbers[label] is None and _is_number(label):
+            # 1.5 or -1 next to class numbers is a typo, not a class name.
+            raise CommandError(
+                f"{table.source}, line {line}: the label must be a class number 0, 1, 2, ... "
+                f"or a class name, got {label!r}"
+            )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _warn_about_empty_classes(source: str, used: set[int], classes: int) -> None:
+    empty = [k for k in range(classes) if k not in used]
+    if empty:
+        listed = ", ".join(str(k) for k in empty[:10]) + (", ..." if len(empty) > 10 else "")
+        sys.stderr.write(
+            f"{PROG}: warning: {source}: class {listed} has no samples; labels are class "
+            f"numbers 0..{classes - 1}, so the model gets {classes} outputs\n"
+        )
