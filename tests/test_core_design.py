@@ -28,6 +28,14 @@ def test_every_op_of_the_table_is_reachable_by_its_name() -> None:
     assert ag.leaky_relu(Value(0.5)).op is ag.OPS["leaky_relu"]
 
 
+def test_the_property_tests_cover_every_op_of_the_table() -> None:
+    from tests.test_properties import SMOOTH_OPS
+
+    covered = {name.split("_")[0] for name in SMOOTH_OPS} | set(SMOOTH_OPS)
+    assert {op.name for op in ag.OPS.values()} <= covered | {"leaky_relu"}
+    assert "leaky_relu" in SMOOTH_OPS
+
+
 def test_the_command_line_and_nn_read_their_lists_from_the_table() -> None:
     unary_functions = {
         op.symbol for op in ag.OPS.values() if op.kind == "function" and op.arity == 1
