@@ -1,4 +1,5 @@
-"""Toy data sets and batching, in pure Python and seeded.
+"""Data sets and batching: seeded toy generators in pure Python, the real 8x8 digits
+(`load_digits`, packaged: no download), CSV reading.
 
 Every generator returns (X, y): X a list of [x1, x2] points, y a list of int
 labels. Binary sets (moons, circles, xor) label their classes 0 and 1; pass
@@ -10,14 +11,17 @@ gives the same data on every run and machine.
 from __future__ import annotations
 
 import csv
+import functools
+import gzip
 import io
 import math
 import os
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TextIO, TypeVar, overload
 
 Point = list[float]
 Dataset = tuple[list[Point], list[int]]
@@ -182,6 +186,92 @@ def make_blobs(
         for label in y
     ]
     return X, y
+
+
+def make_flower(
+    n: int = 400, noise: float = 0.2, petals: int = 4, seed: int | None = None
+) -> Dataset:
+    """The planar "flower" of Andrew Ng's deep-learning course: two classes of n/2 points.
+
+    For class j (0 or 1) and i = 0 .. n/2 - 1, the angle is t = 3.12 (j + i / (n/2 - 1))
+    plus Gaussian noise, the radius r = 4 sin(`petals` t) plus Gaussian noise, and the
+    point is (r sin t, r cos t); `noise` (0.2 in the course) is both standard deviations.
+    Points come class by class, as in the course (class 0 gets n // 2, class 1 the rest).
+    """
+    _check_count("n", n, 2)
+    _check_count("petals", petals, 1)
+    noise = _check_noise(noise)
+    rng = random.Random(seed)
+    X: list[Point] = []
+    y: list[int] = []
+    for label, count in enumerate((n // 2, n - n // 2)):
+        for angle in _linspace(3.12 * label, 3.12 * (label + 1), count):
+            t = angle + rng.gauss(0.0, noise)
+            r = 4.0 * math.sin(petals * t) + rng.gauss(0.0, noise)
+            X.append([r * math.sin(t), r * math.cos(t)])
+            y.append(label)
+    return X, y
+
+
+DIGITS_RESOURCE = "datasets/digits.csv.gz"
+DIGITS_ATTRIBUTION = (
+    "Optical Recognition of Handwritten Digits (test set), E. Alpaydin and C. Kaynak, "
+    "UCI Machine Learning Repository, 1998, https://doi.org/10.24432/C50P49, CC BY 4.0"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_rows() -> tuple[tuple[tuple[int, ...], int], ...]:
+    """The 1,797 (pixels, label) rows of the packaged file, checked once."""
+    resource = resources.files("nn") / DIGITS_RESOURCE
+    try:
+        text = gzip.decompress(resource.read_bytes()).decode("ascii")
+    except (OSError, EOFError, UnicodeDecodeError) as error:
+        raise OSError(
+            f"nn/{DIGITS_RESOURCE} is missing or corrupt ({error}); reinstall autograd-lite"
+        ) from None
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        cells = line.split(",")
+        values = tuple(int(cell) for cell in cells) if all(c.isdigit() for c in cells) else ()
+        if len(values) != 65 or max(values[:64]) > 16 or values[64] > 9:
+            raise OSError(
+                f"nn/{DIGITS_RESOURCE}, line {number}: expected 64 pixels in 0..16 and a label "
+                "in 0..9; reinstall autograd-lite"
+            )
+        rows.append((values[:64], values[64]))
+    if len(rows) != 1797:
+        raise OSError(f"nn/{DIGITS_RESOURCE}: expected 1797 images, found {len(rows)}")
+    return tuple(rows)
+
+
+@overload
+def load_digits(scale: bool = ..., test_size: None = ..., seed: int | None = ...) -> Dataset: ...
+
+
+@overload
+def load_digits(
+    scale: bool = ..., *, test_size: float, seed: int | None = ...
+) -> tuple[list[Point], list[Point], list[int], list[int]]: ...
+
+
+def load_digits(
+    scale: bool = False, test_size: float | None = None, seed: int | None = None
+) -> Dataset | tuple[list[Point], list[Point], list[int], list[int]]:
+    """The 1,797 real 8x8 handwritten digits: X rows of 64 pixels (row by row), y labels 0-9.
+
+    The UCI "optdigits" test set (the one scikit-learn ships), packaged with
+    autograd-lite: no download. Pixels count the ink in 4x4 blocks, 0 to 16;
+    `scale=True` divides them by 16 into [0, 1]. With `test_size` (a fraction),
+    returns `train_test_split(X, y, test_size, seed)`: (X_train, X_test, y_train,
+    y_test). Licence and attribution: `DIGITS_ATTRIBUTION`.
+    """
+    divisor = 16.0 if scale else 1.0
+    X = [[pixel / divisor for pixel in pixels] for pixels, _ in _digits_rows()]
+    y = [label for _, label in _digits_rows()]
+    if test_size is None:
+        return X, y
+    return train_test_split(X, y, test_size=test_size, seed=seed)
 
 
 def train_test_split(

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn import checkpoint
+from nn import checkpoint, torch_bridge
 
 Input = Value | float
 ModuleT = TypeVar("ModuleT", bound="Module[Any]")
@@ -428,6 +428,25 @@ class MLP(Module[Value | list[Value]]):
         for layer in self.layers:
             values = layer._outputs(values, one)
         return values[0] if len(values) == 1 else values
+
+    def to_torch(self) -> Any:
+        """An equivalent float64 `torch.nn.Sequential`: per Layer a `Linear` (same weights)
+        and its `ReLU`, `Tanh` or `Sigmoid`. PyTorch is optional: ImportError without it."""
+        return torch_bridge.to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> MLP:
+        """The MLP equivalent to a `torch.nn.Sequential` of `Linear` layers, each optionally
+        followed by `ReLU`, `Tanh`, `Sigmoid` or `Identity` (one kind for all hidden layers);
+        ValueError naming the first part that has no equivalent."""
+        config, weights = torch_bridge.read_sequential(module)
+        model = cls(**config)
+        for layer, (rows, biases) in zip(model.layers, weights):
+            for neuron, row, bias in zip(layer.neurons, rows, biases):
+                for parameter, value in zip(neuron.w, row):
+                    parameter.data = float(value)
+                neuron.b.data = float(bias)
+        return model
 
     def __repr__(self) -> str:
         return (
