@@ -196,9 +196,14 @@ class Graph:
     def _repr_mimebundle_(
         self, include: Collection[str] | None = None, exclude: Collection[str] | None = None
     ) -> dict[str, str]:
-        # Shrink to the width of the notebook cell rather than be cut off at its edge.
-        fitted = self.svg().replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
-        return {"image/svg+xml": fitted, "text/plain": repr(self)}
+        # Inline in HTML, the drawing shrinks to the width of the notebook cell rather
+        # than being cut off at its edge (an <img> of the SVG, as nbconvert exports
+        # image/svg+xml, keeps its natural width). Frontends without HTML get the SVG.
+        svg = self.svg()
+        fitted = svg[svg.index("<svg ") :].replace(
+            "<svg ", '<svg style="max-width:100%;height:auto" ', 1
+        )
+        return {"text/html": fitted, "image/svg+xml": svg, "text/plain": repr(self)}
 
     def _repr_svg_(self) -> str:
         return self.svg()

@@ -21,6 +21,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from autograd_lite import atomic_write
 from autograd_lite.engine import Value, topological_order
 from autograd_lite.ops import DOT, NEG, SUM
 from autograd_lite.render import RANKDIRS, draw_graph, format_constant, format_number
@@ -267,10 +268,12 @@ class Stepper:
         return self.fragment()
 
     def save_html(self, path: str | PathLike[str]) -> Path:
-        """Write `html()` to `path` (UTF-8) and return the path written."""
-        target = Path(path)
-        target.write_text(self.html(), encoding="utf-8")
-        return target
+        """Write `html()` to `path` (UTF-8) and return the path written.
+
+        The file is replaced atomically, and only if it is a regular file
+        (`autograd_lite.atomic_write`): a failed write leaves the old one as it was.
+        """
+        return atomic_write.write_text(Path(path), self.html())
 
 
 _CONTROLS = (

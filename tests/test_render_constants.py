@@ -58,3 +58,16 @@ def test_the_stepper_writes_constants_in_the_forward_pass() -> None:
     assert ag.trace_backward(-a).stepper().frames[1].text == "v1 = -a = -2.0000 = -2.0000"
     b = Value(-2.0, label="b")
     assert ag.trace_backward(-b).stepper().frames[1].text == "v1 = -b = -(-2.0000) = 2.0000"
+
+
+def test_jupyter_shows_a_wide_graph_shrunk_to_the_cell_width() -> None:
+    chain = Value(1.0, label="x")
+    for _ in range(30):
+        chain = chain * 1.5
+    bundle = ag.draw_graph(chain)._repr_mimebundle_()
+    assert bundle["image/svg+xml"] == ag.draw_graph(chain).svg()
+    shown = bundle["text/html"]
+    assert shown.startswith("<svg ")  # inline, without the XML prolog HTML does not allow
+    root_tag = shown[shown.index("<svg ") : shown.index(">", shown.index("<svg "))]
+    assert 'style="max-width:100%;height:auto"' in root_tag
+    assert 'viewBox="' in root_tag  # the aspect ratio survives the shrinking

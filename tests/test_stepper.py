@@ -173,3 +173,18 @@ def test_a_300_node_graph_file_is_under_1_mb(tmp_path: Path) -> None:
 def test_stepper_rejects_a_non_trace() -> None:
     with pytest.raises(TypeError, match="BackwardTrace"):
         Stepper("not a trace")  # type: ignore[arg-type]
+
+
+def test_save_html_refuses_a_directory_and_keeps_an_old_file_on_failure(tmp_path: Path) -> None:
+    o, _ = neuron()
+    trace = ag.trace_backward(o)
+    with pytest.raises(OSError):
+        trace.save_html(tmp_path)
+    old = tmp_path / "steps.html"
+    old.write_text("old page")
+    (tmp_path / "link.html").symlink_to(old)
+    with pytest.raises(OSError):
+        trace.save_html(tmp_path / "link.html")
+    assert old.read_text() == "old page"
+    trace.save_html(old)
+    assert old.read_text().startswith("<!DOCTYPE html>")
