@@ -1,5 +1,7 @@
-"""Every notebook in notebooks/ runs top to bottom without an error, and is committed executed."""
+"""Every notebook in notebooks/ runs top to bottom without an error, and is committed executed
+with the outputs a fresh run gives."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -45,3 +47,44 @@ def test_notebook_runs_top_to_bottom(path: Path) -> None:
     )
     # Raises CellExecutionError, naming the cell and the traceback, on the first failing cell.
     client.execute()
+    committed = nbformat.read(path, as_version=4)
+    for number, (fresh, saved) in enumerate(zip(notebook.cells, committed.cells)):
+        assert comparable(fresh) == comparable(saved), (
+            f"{path.name}, cell {number}: the committed outputs are not what a fresh run "
+            "gives; re-execute the notebook and commit it"
+        )
+
+
+# What may differ between two runs of the same notebook: timings and rates, object
+# addresses, widget and stepper ids, progress-bar redraws.
+_VOLATILE = [
+    (re.compile(r"0x[0-9a-fA-F]+"), "0x?"),
+    (re.compile(r"ag-stepper-\d+"), "ag-stepper-?"),
+    (re.compile(r"\d+(?:\.\d+)?\s*(?:ms|s|it/s|s/it|µs|us)\b"), "? s"),
+    (re.compile(r"\d\d:\d\d(?::\d\d)?"), "??:??"),
+]
+
+
+def comparable(cell: nbformat.NotebookNode) -> list[tuple[str, dict[str, str]]]:
+    """A cell's outputs without what legitimately changes from run to run."""
+    if cell.cell_type != "code":
+        return []
+    outputs: list[tuple[str, dict[str, str]]] = []
+    for output in cell.outputs:
+        if output.output_type == "stream" and output.name == "stderr":
+            continue  # progress bars and warnings: timing-dependent by nature
+        data = output.get("data", {"text": output.get("text", "")})
+        kept = {}
+        for mime, value in data.items():
+            if mime == "application/vnd.jupyter.widget-view+json":
+                continue  # a widget's model id is new on every run
+            text = value if isinstance(value, str) else "".join(value)
+            for pattern, replacement in _VOLATILE:
+                text = pattern.sub(replacement, text)
+            kept[mime] = text
+        if output.output_type == "stream" and outputs and outputs[-1][0] == "stream":
+            # How a kernel chunks one cell's printing into messages varies with timing.
+            outputs[-1] = ("stream", {"text": outputs[-1][1]["text"] + kept["text"]})
+        else:
+            outputs.append((output.output_type, kept))
+    return outputs
