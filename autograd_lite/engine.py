@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable
-from typing import Any, TypeAlias
+from contextvars import ContextVar
+from typing import Any, TypeAlias, cast
 
 from autograd_lite.grad_mode import _grad_enabled
 from autograd_lite.ops import (
@@ -85,15 +86,19 @@ class Value:
 
     # Ordering compares data; equality stays identity so Values work as dict keys.
     def __lt__(self, other: Operand) -> bool:
+        _check_comparison(self, "<", other)
         return self.data < _data(other)
 
     def __le__(self, other: Operand) -> bool:
+        _check_comparison(self, "<=", other)
         return self.data <= _data(other)
 
     def __gt__(self, other: Operand) -> bool:
+        _check_comparison(self, ">", other)
         return self.data > _data(other)
 
     def __ge__(self, other: Operand) -> bool:
+        _check_comparison(self, ">=", other)
         return self.data >= _data(other)
 
     __hash__ = object.__hash__
@@ -200,6 +205,18 @@ def _data(x: Operand) -> float:
     return x.data if isinstance(x, Value) else x
 
 
+comparison_hook: ContextVar[Callable[[Value, str, Operand], None] | None] = ContextVar(
+    "autograd_lite_comparison_hook", default=None
+)
+"""Called on every Value comparison while set: `ag.compile` refuses branches on Values."""
+
+
+def _check_comparison(value: Value, symbol: str, other: Operand) -> None:
+    hook = comparison_hook.get()
+    if hook is not None:
+        hook(value, symbol, other)
+
+
 # ---- recording: the hot path of every graph -----------------------------------
 
 
@@ -283,18 +300,32 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
     `data`, when given, is the result already computed (derivative rules use
     it to record IEEE results, such as inf, where the forward would raise).
     """
-    kept = tuple(x if isinstance(x, Value) else _number(x, op) for x in operands)
-    values = [x.data if isinstance(x, Value) else x for x in kept]
+    kept = tuple(operands)
+    constants = [i for i, x in enumerate(kept) if not isinstance(x, Value)]
+    if not constants:
+        parents = cast("tuple[Value, ...]", kept)
+        values = [x.data for x in parents]
+        if data is None:
+            data = op.forward(*values)
+        if not parents or not _grad_enabled.get():
+            return _leaf(data)
+        return _node(data, op, parents, parents, op.derivative(FLOATS, *values, data))
+    # Few operands are constants: check and convert those, then drop their
+    # places from the parents and the derivatives.
+    converted: list[Value | float] = list(kept)
+    for i in constants:
+        converted[i] = _number(kept[i], op)
+    values = [x.data if isinstance(x, Value) else x for x in converted]
     if data is None:
         data = op.forward(*values)
-    parents = tuple(x for x in kept if isinstance(x, Value))
-    if not parents or not _grad_enabled.get():
+    if len(constants) == len(kept) or not _grad_enabled.get():
         return _leaf(data)
-    derivatives = op.derivative(FLOATS, *values, data)
-    if len(parents) == len(kept):
-        return _node(data, op, parents, parents, derivatives)
-    local = tuple(d for x, d in zip(kept, derivatives) if isinstance(x, Value))
-    return _node(data, op, kept, parents, local)
+    values_only = converted.copy()
+    local = list(op.derivative(FLOATS, *values, data))
+    for i in reversed(constants):
+        del values_only[i], local[i]
+    parents = cast("tuple[Value, ...]", tuple(values_only))
+    return _node(data, op, tuple(converted), parents, tuple(local))
 
 
 # ---- the graph and the reverse sweep ---------------------------------------------
