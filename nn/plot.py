@@ -1,9 +1,11 @@
-"""A decision boundary drawn as a small hand-written SVG picture (no plotting library)."""
+"""Pictures of models and training: a decision boundary as a small hand-written SVG (no
+plotting library), and matplotlib figures for notebooks (the optional `notebooks` extra)."""
 
 from __future__ import annotations
 
 import importlib
 import io
+import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +34,13 @@ class _Frame:
         return (1.0 - (x2 - self.bottom) / self.span) * self.size
 
 
+MARGIN_LEFT = 52
+MARGIN_BOTTOM = 44
+MARGIN_TOP = 10
+MARGIN_RIGHT = 12
+FONT = 'font-family="Helvetica, Arial, sans-serif"'
+
+
 def decision_boundary_svg(
     points: Sequence[Sequence[float]],
     labels: Sequence[int],
@@ -40,12 +49,16 @@ def decision_boundary_svg(
     resolution: int = 96,
     size: int = 480,
     title: str = "",
+    class_names: Sequence[str] | None = None,
 ) -> str:
     """An SVG document: the plane around `points`, coloured by the class `classify(x1, x2)`
-    gives at each cell of a `resolution` x `resolution` grid, with the points drawn on top
-    in the colour of their `labels`.
+    gives at each cell of a `resolution` x `resolution` grid, the boundary line between
+    classes, and the points on top in the colour of their `labels`; with axes x[0] and
+    x[1], ticks, a legend of the classes and `title` as the caption.
 
-    Classes are indices 0, 1, 2, ...; `title` is shown as the picture's caption.
+    Classes are indices 0, 1, 2, ...; `class_names[c]` names class c in the legend
+    ("class c" by default). The regions are a nested `size` x `size` <svg>; the points
+    are the document's <circle> children, one per point.
     """
     if not points or len(points) != len(labels):
         raise ValueError(
@@ -59,35 +72,142 @@ def decision_boundary_svg(
     frame = _frame_around(points, size)
     cell = frame.span / resolution
     regions: list[str] = []
+    grid: list[list[int]] = []
     for row in range(resolution):
         x2 = frame.bottom + (row + 0.5) * cell
         classes = [classify(frame.left + (col + 0.5) * cell, x2) for col in range(resolution)]
+        grid.append(classes)
         regions.extend(_row_rectangles(classes, row, resolution, size))
     dots = [
-        f'<circle cx="{frame.x(x1):.2f}" cy="{frame.y(x2):.2f}" r="4.5" '
+        f'<circle cx="{MARGIN_LEFT + frame.x(x1):.2f}" cy="{MARGIN_TOP + frame.y(x2):.2f}" r="4.5" '
         f'fill="{_color(POINT_COLORS, label)}" stroke="#000" stroke-width="0.8"/>'
         for (x1, x2), label in zip(points, labels)
     ]
-    height = size + (24 if title else 0)
+    classes_shown = sorted({int(label) for label in labels} | {c for row in grid for c in row})
+    names = [
+        class_names[c] if class_names is not None and c < len(class_names) else f"class {c}"
+        for c in classes_shown
+    ]
+    width = MARGIN_LEFT + size + MARGIN_RIGHT
+    height = MARGIN_TOP + size + MARGIN_BOTTOM + (22 if title else 0)
     lines = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{height}" '
-        f'viewBox="0 0 {size} {height}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">',
         f"<title>{escape(title or 'decision boundary')}</title>",
-        f'<rect width="{size}" height="{height}" fill="#fff"/>',
+        f'<rect width="{width}" height="{height}" fill="#fff"/>',
+        f'<svg x="{MARGIN_LEFT}" y="{MARGIN_TOP}" width="{size}" height="{size}" '
+        f'viewBox="0 0 {size} {size}">',
         # crispEdges: anti-aliasing would show hairline seams between grid cells.
         '<g shape-rendering="crispEdges">',
         *regions,
         "</g>",
+        _boundary_path(grid, size),
+        "</svg>",
+        # The points are direct children of the document, one <circle> per sample.
         *dots,
-        f'<rect width="{size}" height="{size}" fill="none" stroke="#444"/>',
+        f'<svg x="{MARGIN_LEFT}" y="{MARGIN_TOP}" width="{size}" height="{size}">',
+        *_legend(classes_shown, names, size),
+        "</svg>",
+        f'<rect x="{MARGIN_LEFT}" y="{MARGIN_TOP}" width="{size}" height="{size}" '
+        'fill="none" stroke="#444"/>',
+        *_axes(frame, size),
     ]
     if title:
         lines.append(
-            f'<text x="{size / 2}" y="{size + 17}" text-anchor="middle" '
-            f'font-family="Helvetica, Arial, sans-serif" font-size="14">{escape(title)}</text>'
+            f'<text class="caption" x="{MARGIN_LEFT + size / 2}" y="{height - 8}" '
+            f'text-anchor="middle" {FONT} font-size="14">{escape(title)}</text>'
         )
     lines.append("</svg>")
     return "\n".join(lines) + "\n"
+
+
+def _boundary_path(grid: list[list[int]], size: int) -> str:
+    """The edges between grid cells of different classes, as one SVG path."""
+    resolution = len(grid)
+    cell = size / resolution
+    segments = []
+    for row in range(resolution):
+        top = size - (row + 1) * cell
+        for col in range(resolution):
+            left = col * cell
+            if col + 1 < resolution and grid[row][col] != grid[row][col + 1]:
+                segments.append(f"M{left + cell:.2f} {top:.2f}v{cell:.2f}")
+            if row + 1 < resolution and grid[row][col] != grid[row + 1][col]:
+                segments.append(f"M{left:.2f} {top:.2f}h{cell:.2f}")
+    return (
+        f'<path class="boundary" d="{"".join(segments)}" fill="none" stroke="#222" '
+        'stroke-width="1.6" stroke-linecap="square"/>'
+    )
+
+
+def _legend(classes: list[int], names: list[str], size: int) -> list[str]:
+    """A box in the plot's top-right corner: one dot and name per class."""
+    longest = max(len(name) for name in names)
+    box_width = 34 + 7.5 * longest
+    box_height = 8 + 18 * len(classes)
+    left = size - box_width - 8
+    lines = [
+        f'<g class="legend"><rect x="{left:.1f}" y="8" width="{box_width:.1f}" '
+        f'height="{box_height}" rx="4" fill="#fff" fill-opacity="0.9" stroke="#888"/>'
+    ]
+    for index, (label, name) in enumerate(zip(classes, names)):
+        y = 8 + 13 + 18 * index
+        lines.append(
+            f'<circle cx="{left + 14:.1f}" cy="{y - 4}" r="5" fill="{_color(POINT_COLORS, label)}" '
+            f'stroke="#000" stroke-width="0.8"/><text x="{left + 26:.1f}" y="{y}" {FONT} '
+            f'font-size="13">{escape(name)}</text>'
+        )
+    lines.append("</g>")
+    return lines
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values (steps of 1, 2 or 5 times a power of ten) inside [low, high]."""
+    if not high > low:
+        return [low]
+    raw = (high - low) / count
+    power = 10.0 ** math.floor(math.log10(raw))
+    # Of the nice steps around the raw one, the one giving closest to `count` intervals.
+    step = min((m * power for m in (1, 2, 5, 10)), key=lambda c: abs((high - low) / c - count))
+    first = math.ceil(low / step - 1e-9)
+    ticks = []
+    k = first
+    while k * step <= high + step * 1e-9:
+        ticks.append(round(k * step, 12) + 0.0)  # + 0.0 turns -0.0 into 0.0
+        k += 1
+    return ticks
+
+
+def _axes(frame: _Frame, size: int) -> list[str]:
+    """Ticks with their values below and left of the plot, and the axis names."""
+    lines = ['<g class="axes" stroke="#444">']
+    texts = []
+    bottom = MARGIN_TOP + size
+    for value in nice_ticks(frame.left, frame.left + frame.span):
+        x = MARGIN_LEFT + frame.x(value)
+        lines.append(f'<line x1="{x:.2f}" y1="{bottom}" x2="{x:.2f}" y2="{bottom + 5}"/>')
+        texts.append(
+            f'<text x="{x:.2f}" y="{bottom + 18}" text-anchor="middle" {FONT} '
+            f'font-size="12">{value:g}</text>'
+        )
+    for value in nice_ticks(frame.bottom, frame.bottom + frame.span):
+        y = MARGIN_TOP + frame.y(value)
+        lines.append(f'<line x1="{MARGIN_LEFT - 5}" y1="{y:.2f}" x2="{MARGIN_LEFT}" y2="{y:.2f}"/>')
+        texts.append(
+            f'<text x="{MARGIN_LEFT - 8}" y="{y + 4:.2f}" text-anchor="end" {FONT} '
+            f'font-size="12">{value:g}</text>'
+        )
+    lines.append("</g>")
+    centre_y = MARGIN_TOP + size / 2
+    texts.append(
+        f'<text x="{MARGIN_LEFT + size / 2}" y="{bottom + 36}" text-anchor="middle" {FONT} '
+        'font-size="13">x[0]</text>'
+    )
+    texts.append(
+        f'<text x="14" y="{centre_y}" text-anchor="middle" {FONT} font-size="13" '
+        f'transform="rotate(-90 14 {centre_y})">x[1]</text>'
+    )
+    return lines + texts
 
 
 def _frame_around(points: Sequence[Sequence[float]], size: int) -> _Frame:

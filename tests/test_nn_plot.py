@@ -4,7 +4,14 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from nn.plot import POINT_COLORS, REGION_COLORS, decision_boundary_svg
+from nn.plot import (
+    MARGIN_LEFT,
+    MARGIN_TOP,
+    POINT_COLORS,
+    REGION_COLORS,
+    decision_boundary_svg,
+    nice_ticks,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 POINTS = [[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]]
@@ -17,6 +24,11 @@ def parse(text: str) -> ElementTree.Element:
     return root
 
 
+def region_rects(root: ElementTree.Element) -> list[ElementTree.Element]:
+    (regions,) = root.findall(f"{SVG}svg/{SVG}g[@shape-rendering='crispEdges']")
+    return regions.findall(f"{SVG}rect")
+
+
 def test_regions_follow_the_classifier_and_points_their_labels() -> None:
     size = 200
     # Class 1 right of the vertical line x1 = 0, which the data centres in the picture.
@@ -25,7 +37,7 @@ def test_regions_follow_the_classifier_and_points_their_labels() -> None:
             POINTS, LABELS, lambda x1, x2: int(x1 > 0), resolution=10, size=size, title="t"
         )
     )
-    regions = root.findall(f"{SVG}g/{SVG}rect")
+    regions = region_rects(root)
     assert regions
     covered = 0.0
     for rect in regions:
@@ -38,8 +50,8 @@ def test_regions_follow_the_classifier_and_points_their_labels() -> None:
     assert len(regions) == 20
     circles = root.findall(f"{SVG}circle")
     assert [c.get("fill") for c in circles] == [POINT_COLORS[label] for label in LABELS]
-    xs = [float(c.get("cx", "")) for c in circles]
-    ys = [float(c.get("cy", "")) for c in circles]
+    xs = [float(c.get("cx", "")) - MARGIN_LEFT for c in circles]
+    ys = [float(c.get("cy", "")) - MARGIN_TOP for c in circles]
     assert xs[0] < size / 2 < xs[1]  # x1 grows to the right
     assert ys[1] < size / 2 < ys[0]  # x2 grows upwards, against SVG's y axis
     assert all(0 < v < size for v in xs + ys)
@@ -48,7 +60,8 @@ def test_regions_follow_the_classifier_and_points_their_labels() -> None:
 
 def test_title_text_is_escaped() -> None:
     text = decision_boundary_svg(POINTS, LABELS, lambda x1, x2: 0, resolution=2, title="a<b & c")
-    assert parse(text).findtext(f"{SVG}text") == "a<b & c"
+    (caption,) = [t for t in parse(text).iter(f"{SVG}text") if t.get("class") == "caption"]
+    assert caption.text == "a<b & c"
 
 
 @pytest.mark.parametrize(
@@ -67,7 +80,48 @@ def test_region_rows_run_upwards_with_x2() -> None:
     root = parse(
         decision_boundary_svg(POINTS, LABELS, lambda x1, x2: int(x2 > 0), resolution=4, size=size)
     )
-    for rect in root.findall(f"{SVG}g/{SVG}rect"):
+    for rect in region_rects(root):
         centre = float(rect.get("y", "")) + float(rect.get("height", "")) / 2
         # Class 1 (x2 > 0) is the top half of the picture, where SVG's y is small.
         assert rect.get("fill") == REGION_COLORS[int(centre < size / 2)]
+
+
+def test_axes_ticks_legend_and_boundary_line() -> None:
+    size = 200
+    root = parse(
+        decision_boundary_svg(
+            POINTS,
+            LABELS,
+            lambda x1, x2: int(x1 > 0),
+            resolution=10,
+            size=size,
+            class_names=["left", "right <"],
+        )
+    )
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "x[0]" in texts and "x[1]" in texts
+    # The window is the points' square [-1, 1] padded to span 2 * 1.2 + 0.5 = 2.9.
+    assert {"-1", "-0.5", "0", "0.5", "1"} <= set(texts)
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "legend")
+    assert [t.text for t in legend.iter(f"{SVG}text")] == ["left", "right <"]
+    assert [c.get("fill") for c in legend.iter(f"{SVG}circle")] == list(POINT_COLORS[:2])
+    (boundary,) = [p for p in root.iter(f"{SVG}path") if p.get("class") == "boundary"]
+    # x1 = 0 is the middle of the picture: one vertical segment per grid row, there.
+    segments = boundary.get("d", "").split("M")[1:]
+    assert len(segments) == 10
+    assert {float(segment.split()[0]) for segment in segments} == {size / 2}
+    assert all("v" in segment for segment in segments)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (-1.45, 1.45, [-1.0, -0.5, 0.0, 0.5, 1.0]),
+        (0.0, 10.0, [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]),
+        (3.2, 3.9, [3.2, 3.4, 3.6, 3.8]),
+        (-120.0, 480.0, [-100.0, 0.0, 100.0, 200.0, 300.0, 400.0]),
+        (2.0, 2.0, [2.0]),
+    ],
+)
+def test_nice_ticks(low: float, high: float, expected: list[float]) -> None:
+    assert nice_ticks(low, high) == expected
