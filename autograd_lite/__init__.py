@@ -1,5 +1,6 @@
 """autograd-lite: a scalar reverse-mode automatic differentiation engine in pure Python."""
 
+from autograd_lite.compiler import compile
 from autograd_lite.engine import Value, topological_order, zero_grad
 from autograd_lite.functional import (
     grad,
@@ -38,6 +39,7 @@ __all__ = [
     "Graph",
     "Op",
     "Value",
+    "compile",
     "cos",
     "dot",
     "draw_graph",

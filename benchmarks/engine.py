@@ -7,7 +7,13 @@ the same seeded work, so the ratios are comparable even on a noisy machine:
      (autograd_lite with `dot` neurons, micrograd with its MLP, same weights);
   2. the same step on the identical unfused graph (binary + and * only);
   3. a 1,000,000-deep chain y = y*1.0001 + 0.0001, forward and backward;
-  4. bytes per node (tracemalloc) of a 100,000-node graph, before and after backward.
+  4. bytes per node (tracemalloc) of a 100,000-node graph, before and after backward;
+  5. the train step of 1. through `ag.compile` with the batch loop inside the generated
+     code, against micrograd and a hand-written float step that skips inactive samples
+     and ReLUs (losses checked against the engine's); the first call's cost (trace,
+     generate, compile) and the generated code's length;
+  6. a digits-size network (64-10-10, softmax cross-entropy): seconds per sample of
+     forward + backward, interpreted and compiled.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
+from operator import mul
 from typing import Any
 
 import autograd_lite as ag
@@ -145,13 +152,139 @@ def floats_step(
     return total
 
 
-def run_steps(step: Callable[[int], float]) -> tuple[list[float], float]:
+def skipping_floats_step(
+    layers: list[list[list[float]]], X: Sequence[Sequence[float]], y: Sequence[int], step: int
+) -> float:
+    """The best plain-float step we could write: inactive samples and ReLUs skip backward."""
+    n = len(X)
+    last = len(layers) - 1
+    grads = [[[0.0] * len(row) for row in layer] for layer in layers]
+    data_loss = 0.0
+    for point, label in zip(X, y):
+        activations = [list(point)]
+        pre = []
+        for depth, layer in enumerate(layers):
+            inputs = activations[-1]
+            zs = [sum(map(mul, row, inputs), 0.0) + row[-1] for row in layer]
+            pre.append(zs)
+            activations.append(zs if depth == last else [z if z > 0.0 else 0.0 for z in zs])
+        margin = 1.0 - label * activations[-1][0]
+        if margin <= 0.0:
+            continue
+        data_loss += margin
+        deltas = [-label / n]
+        for depth in range(last, -1, -1):
+            inputs = activations[depth]
+            below = [0.0] * len(inputs)
+            for row, row_grads, delta in zip(layers[depth], grads[depth], deltas):
+                if delta == 0.0:
+                    continue
+                for i, a in enumerate(inputs):
+                    row_grads[i] += delta * a
+                    below[i] += delta * row[i]
+                row_grads[-1] += delta
+            if depth:
+                deltas = [d if z > 0.0 else 0.0 for d, z in zip(below, pre[depth - 1])]
+    total = data_loss / n + ALPHA * sum(w * w for layer in layers for row in layer for w in row)
+    rate = learning_rate(step)
+    for layer, layer_grads in zip(layers, grads):
+        for row, row_grads in zip(layer, layer_grads):
+            for i, g in enumerate(row_grads):
+                row[i] -= rate * (g + 2 * ALPHA * row[i])
+    return total
+
+
+def moons_sample_loss(params: Sequence[Any], point: Sequence[Any], label: Any) -> ag.Value:
+    """One sample's hinge loss plus the L2 term: the moons step's objective, for ag.compile."""
+    activations: list[Any] = list(point)
+    start = 0
+    sizes = [2, *HIDDEN]
+    for depth, (nin, nout) in enumerate(itertools.pairwise(sizes)):
+        outputs = []
+        for _ in range(nout):
+            z = ag.dot(params[start : start + nin + 1], [*activations, 1.0])
+            start += nin + 1
+            outputs.append(z if depth == len(HIDDEN) - 1 else z.relu())
+        activations = outputs
+    return (1 + -label * activations[0]).relu() + ALPHA * ag.dot(params, params)
+
+
+def bench_compiled(X: list[list[float]], y: list[int], steps: int) -> dict[str, Any]:
+    """The moons step compiled, and the skipping float floor, over `steps` steps each."""
+    weights = initial_weights(seed=1337)
+    labels = [float(label) for label in y]
+    params = [w for layer in weights for row in layer for w in row]
+    start = time.perf_counter()
+    compiled = ag.compile(moons_sample_loss, batch=(1, 2))
+    compiled(params, X, labels)
+    first_call = time.perf_counter() - start
+    state = {"params": params}
+
+    def compiled_step(k: int) -> float:
+        loss, grads = compiled(state["params"], X, labels)
+        rate = learning_rate(k)
+        state["params"] = [p - rate * g for p, g in zip(state["params"], grads)]
+        return float(loss)
+
+    results: dict[str, Any] = {"first_call": first_call}
+    results["lines"] = len(compiled.source.splitlines())
+    results["compiled"] = run_steps(compiled_step, steps)
+    floor = [[list(row) for row in layer] for layer in weights]
+    results["floor"] = run_steps(lambda k: skipping_floats_step(floor, X, y, k), steps)
+    return results
+
+
+def digits_network(rng: random.Random) -> list[float]:
+    """Weights of a 64-10-10 MLP (rows of [w..., b]), flattened."""
+    return [rng.uniform(-0.3, 0.3) for _ in range(10 * 65 + 10 * 11)]
+
+
+def digits_sample_loss(params: Sequence[Any], pixels: Sequence[Any], target: Sequence[Any]) -> Any:
+    """Cross-entropy of a 64-10-10 tanh MLP's softmax against a one-hot target."""
+    hidden = [ag.dot(params[65 * j : 65 * j + 65], [*pixels, 1.0]).tanh() for j in range(10)]
+    logits = [ag.dot(params[650 + 11 * k : 650 + 11 * k + 11], [*hidden, 1.0]) for k in range(10)]
+    return ag.log(ag.sum([ag.exp(z) for z in logits])) - ag.dot(target, logits)
+
+
+def bench_digits(samples: int) -> dict[str, Any]:
+    """Seconds per sample of forward + backward, interpreted (value_and_grad) and compiled."""
+    rng = random.Random(7)
+    params = digits_network(rng)
+    X = [[float(rng.randrange(17)) / 16 for _ in range(64)] for _ in range(samples)]
+    T = [[1.0 if k == rng.randrange(10) else 0.0 for k in range(10)] for _ in range(samples)]
+
+    def batch_loss(p: Sequence[Any]) -> ag.Value:
+        return ag.sum([digits_sample_loss(p, x, t) for x, t in zip(X, T)]) / samples
+
+    start = time.perf_counter()
+    interpreted_loss, interpreted_grads = ag.value_and_grad(batch_loss)(params)
+    interpreted = (time.perf_counter() - start) / samples
+    compiled = ag.compile(digits_sample_loss, batch=(1, 2))
+    start = time.perf_counter()
+    compiled(params, X, T)
+    first_call = time.perf_counter() - start
+    start = time.perf_counter()
+    repeats = 5
+    for _ in range(repeats):
+        loss, grads = compiled(params, X, T)
+    per_sample = (time.perf_counter() - start) / repeats / samples
+    gap = max(
+        abs(a - b) / max(abs(a), abs(b), 1e-300) for a, b in zip(grads, interpreted_grads)
+    )
+    return {
+        "interpreted": interpreted, "compiled": per_sample, "first_call": first_call,
+        "loss_gap": abs(loss - interpreted_loss) / abs(interpreted_loss), "grad_gap": gap,
+        "lines": len(compiled.source.splitlines()),
+    }
+
+
+def run_steps(step: Callable[[int], float], steps: int = STEPS) -> tuple[list[float], float]:
     """Run STEPS steps; return the losses and the mean seconds per step."""
     losses = []
     start = time.perf_counter()
-    for k in range(STEPS):
+    for k in range(steps):
         losses.append(step(k))
-    return losses, (time.perf_counter() - start) / STEPS
+    return losses, (time.perf_counter() - start) / steps
 
 
 def bench_train_step(fused: bool, X: list[list[float]], y: list[int]) -> dict[str, Any]:
@@ -238,7 +371,12 @@ def ratio(slow: float, fast: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chain", type=int, default=1_000_000, help="chain depth")
+    parser.add_argument(
+        "--compiled-steps", type=int, default=200, help="steps of the compiled moons step"
+    )
+    parser.add_argument("--digits", type=int, default=200, help="samples of the digits batch")
     args = parser.parse_args(argv)
+    interpreted: dict[str, Any] = {}
     X, y = make_moons(100, noise=0.1, seed=0, signed=True)
     print(f"python {sys.version.split()[0]}, micrograd {'0.1.0' if micrograd else 'not installed'}")
     print(f"\n{'benchmark':44} {'autograd_lite':>14} {'micrograd':>12} {'floats':>10}  ratios")
@@ -249,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         # garbage behind, which would slow the collector during the next one.
         gc.collect()
         results = bench_train_step(fused, X, y)
+        if fused:
+            interpreted = results
         ours_losses, ours = results["autograd_lite"]
         floor_losses, floor = results["floats"]
         line = f"{title:44} {ours:14.4f}"
@@ -292,6 +432,37 @@ def main(argv: list[str] | None = None) -> int:
         line_after += ratio(theirs_after, ours_after)
     print(line_before)
     print(line_after)
+
+    gc.collect()
+    compiled = bench_compiled(X, y, max(args.compiled_steps, STEPS))
+    compiled_losses, ours = compiled["compiled"]
+    floor_losses, floor = compiled["floor"]
+    engine_losses = interpreted["autograd_lite"][0]
+    line = f"{'5. train step of 1., ag.compile (s/step)':44} {ours:14.5f}"
+    if "micrograd" in interpreted:
+        theirs = interpreted["micrograd"][1]
+        line += f" {theirs:12.4f} {floor:10.5f}  micrograd/compiled {ratio(theirs, ours)}"
+    else:
+        line += f" {'-':>12} {floor:10.5f}"
+    print(line + f", compiled/floor {ours / floor:5.2f}x")
+    print(f"   floats column: the hand-written step that skips inactive samples and ReLUs; "
+          f"interpreted step of 1. / compiled {ratio(interpreted['autograd_lite'][1], ours)}")
+    compiled_gap = max(abs(a - b) for a, b in zip(compiled_losses, engine_losses))
+    floor_gap = max(abs(a - b) for a, b in zip(floor_losses, engine_losses))
+    agree = "yes" if compiled_gap <= 1e-12 and floor_gap <= 1e-12 else "NO"
+    print(f"   losses over the first {STEPS} steps: max gap to the engine: compiled "
+          f"{compiled_gap:.1e}, floor {floor_gap:.1e}; agree to 1e-12: {agree}")
+    print(f"   first call (trace + generate + compile + one step): "
+          f"{compiled['first_call'] * 1000:.1f} ms; generated code: {compiled['lines']:,} lines")
+
+    gc.collect()
+    digits = bench_digits(args.digits)
+    print(f"{'6. digits 64-10-10, cross-entropy (s/sample)':44} {digits['compiled']:14.6f}"
+          f" {'-':>12} {'-':>10}  interpreted {digits['interpreted']:.6f}, "
+          f"interpreted/compiled {ratio(digits['interpreted'], digits['compiled'])}")
+    print(f"   first call {digits['first_call'] * 1000:.1f} ms, {digits['lines']:,} lines; "
+          f"relative gap to the interpreter: loss {digits['loss_gap']:.1e}, "
+          f"gradient {digits['grad_gap']:.1e}")
     return 0
 
 

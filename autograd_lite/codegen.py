@@ -1,0 +1,552 @@
+"""Python source for a traced graph: its forward pass and the chain rule over plain floats.
+
+`generate` writes one function. Each node is one line named after its label
+(sanitised) or its position; the backward pass is one line per node that
+gathers its gradient from its consumers, in the interpreter's order, so the
+results are the interpreter's. The formulas come from the op table's code
+templates, and the names they call from `ops.CODE_HELPERS`.
+
+With a batch, the nodes that do not depend on the sample (parameters, an L2
+term) are computed once before the loop over the samples, and their
+gradients are accumulated in locals across it. The backward code that a ReLU
+(an op with `zero_when`) alone feeds is nested under `if not t <= 0:`, so an
+inactive unit or sample skips it.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from autograd_lite.engine import Value, topological_order, topological_order_of
+from autograd_lite.ops import CODE_HELPERS
+
+MAX_TERMS = 64
+"""Terms per line of a long sum; longer sums continue on the next line, in the same order."""
+MAX_GUARDS = 12
+"""Deepest nesting of ReLU blocks (Python allows 20 statically nested blocks)."""
+MAX_NAME = 40
+
+RUNTIME: dict[str, object] = {**CODE_HELPERS, "_zip": zip, "_len": len, "_float": float}
+"""Every global the generated code reads, besides `_captured` and `_wrt`."""
+
+
+@dataclass
+class Argument:
+    """One positional argument of the compiled function, as traced."""
+
+    name: str
+    """The parameter's name in the traced function (sanitised before use)."""
+    leaves: list[Value]
+    """Its stand-ins; for a batch argument, those of one sample."""
+    is_list: bool
+    batch: bool
+    differentiate: bool
+
+
+@dataclass
+class Plan:
+    """What to generate: the traced graph and the roles of its leaves."""
+
+    function_name: str
+    arguments: list[Argument]
+    root: Value
+    wrt: list[Value] = field(default_factory=list)
+    aux: list[Value | float] | None = None
+    """Extra outputs computed alongside (no gradient), flattened; None for none."""
+
+
+@dataclass
+class Generated:
+    """The source, and the Values it reads at each call (`_captured`)."""
+
+    source: str
+    captured: list[Value]
+    lines: int
+
+
+def sanitise(text: str) -> str:
+    """An identifier made of `text`'s ASCII letters, digits and underscores, or ''.
+
+    Never a keyword and never starting with "_" (the generated code's own names
+    start with "_"), so no user text reaches the code except as a plain name.
+    """
+    name = re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")[:MAX_NAME].rstrip("_")
+    if not name:
+        return ""
+    if name[0].isdigit():
+        name = "v" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name += "_"
+    return name
+
+
+class _Names:
+    """Unique identifiers: the first use of a base keeps it, later ones get _2, _3, ..."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def take(self, base: str) -> str:
+        name = base
+        count = 1
+        while name in self.used:
+            count += 1
+            name = f"{base}_{count}"
+        self.used.add(name)
+        return name
+
+
+def literal(x: float) -> str:
+    """`x` as source: a float literal, or a name for inf and nan; negatives in parentheses."""
+    x = float(x)
+    if math.isnan(x):
+        return "_nan"
+    if math.isinf(x):
+        return "_inf" if x > 0 else "(-_inf)"
+    text = repr(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+_SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9][0-9.e+-]*")
+_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\(")
+
+
+def _closes_at_end(expression: str, opening: int) -> bool:
+    depth = 0
+    for index in range(opening, len(expression)):
+        if expression[index] == "(":
+            depth += 1
+        elif expression[index] == ")":
+            depth -= 1
+            if depth == 0:
+                return index == len(expression) - 1
+    return False
+
+
+def atom(expression: str) -> str:
+    """`expression`, in parentheses unless it is a name, a number, a call or parenthesised."""
+    if _SIMPLE.fullmatch(expression):
+        return expression
+    if expression.startswith("(") and _closes_at_end(expression, 0):
+        return expression
+    call = _CALL.match(expression)
+    if call and _closes_at_end(expression, call.end() - 1):
+        return expression
+    return f"({expression})"
+
+
+def _term(expression: str) -> str:
+    # Products and unary minus bind tighter than +; only conditionals need parentheses.
+    return f"({expression})" if " if " in expression and not expression.startswith("(") else (
+        expression
+    )
+
+
+def _product(local: str, upstream: str) -> str:
+    """local * upstream, written without multiplying by exactly 1 (x * 1.0 == x in IEEE)."""
+    if local == "1.0":
+        return upstream
+    if upstream == "1.0":
+        return atom(local)
+    if local == "-1.0":
+        return "-" + upstream
+    return f"{atom(local)} * {upstream}"
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def line(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+    def sum(self, indent: int, target: str, terms: Sequence[str], start: str = "") -> None:
+        """target = start + t1 + t2 + ..., left to right, over several lines when long."""
+        terms = [_term(term) for term in terms]
+        head = [start] if start else []
+        chunk = head + terms[:MAX_TERMS]
+        self.line(indent, f"{target} = {' + '.join(chunk)}")
+        for begin in range(MAX_TERMS, len(terms), MAX_TERMS):
+            more = terms[begin : begin + MAX_TERMS]
+            self.line(indent, f"{target} = {target} + {' + '.join(more)}")
+
+    def unpack(self, indent: int, targets: Sequence[str], source: str) -> None:
+        if not targets:
+            return
+        text = ", ".join(targets) + ("," if len(targets) == 1 else "")
+        if len(text) <= 80:
+            self.line(indent, f"{text} = {source}")
+            return
+        self.line(indent, "(")
+        row: list[str] = []
+        for target in targets:
+            if row and len(", ".join([*row, target])) > 76:
+                self.line(indent + 1, ", ".join(row) + ",")
+                row = []
+            row.append(target)
+        self.line(indent + 1, ", ".join(row) + ",")
+        self.line(indent, f") = {source}")
+
+
+def generate(plan: Plan) -> Generated:
+    """The source of one function computing `(value, aux, gradients)` for `plan`."""
+    return _Generator(plan).run()
+
+
+class _Generator:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.batch = any(argument.batch for argument in plan.arguments)
+        self.names = _Names()
+        self.name: dict[Value, str] = {}
+        self.gradient: dict[Value, str] = {}
+        self.writer = _Writer()
+        root = plan.root
+        self.grad_order = topological_order(root)
+        aux_values = [x for x in plan.aux or () if isinstance(x, Value)]
+        self.order = topological_order_of([root, *aux_values]) if aux_values else self.grad_order
+        self.differentiated = [
+            leaf for argument in plan.arguments if argument.differentiate
+            for leaf in argument.leaves
+        ] + list(plan.wrt)
+        self.needs_grad: set[Value] = set(self.differentiated)
+        for node in self.grad_order:
+            if node.op is not None and any(p in self.needs_grad for p in node.parents):
+                self.needs_grad.add(node)
+        batch_leaves = {
+            leaf for argument in plan.arguments if argument.batch for leaf in argument.leaves
+        }
+        self.in_loop: set[Value] = set(batch_leaves)
+        for node in self.order:
+            if node.op is not None and any(p in self.in_loop for p in node.parents):
+                self.in_loop.add(node)
+        if not self.batch:
+            self.in_loop = set(self.order)
+        # Each Value operand's consumers, in the order the interpreter adds their contributions.
+        self.edges: dict[Value, list[tuple[Value, int]]] = {}
+        for node in reversed(self.grad_order):
+            if node.op is None:
+                continue
+            for position, operand in enumerate(node.operands):
+                if isinstance(operand, Value) and operand in self.needs_grad:
+                    self.edges.setdefault(operand, []).append((node, position))
+        self.operand_text: dict[Value, list[str]] = {}
+
+    # ---- names ------------------------------------------------------------------
+
+    def _name_nodes(self) -> list[Value]:
+        plan = self.plan
+        function = sanitise(plan.function_name) or "f"
+        self.function = self.names.take(function)
+        self.parameters: list[str] = []
+        for argument in plan.arguments:
+            base = sanitise(argument.name) or f"arg{len(self.parameters)}"
+            self.parameters.append(self.names.take(base + "_batch" if argument.batch else base))
+        for argument, parameter in zip(plan.arguments, self.parameters):
+            base = sanitise(argument.name) or parameter
+            if argument.is_list:
+                for index, leaf in enumerate(argument.leaves):
+                    self.name[leaf] = self.names.take(f"{base}_{index}")
+            elif argument.batch:
+                self.name[argument.leaves[0]] = self.names.take(base)
+            else:
+                self.name[argument.leaves[0]] = parameter
+        for index, leaf in enumerate(plan.wrt):
+            if leaf not in self.name:
+                self.name[leaf] = self.names.take(sanitise(leaf.label) or f"w{index}")
+        captured = []
+        for position, node in enumerate(self.order):
+            if node in self.name:
+                continue
+            if node.op is None:
+                captured.append(node)
+                self.name[node] = self.names.take(sanitise(node.label) or f"c{len(captured)}")
+            else:
+                self.name[node] = self.names.take(sanitise(node.label) or f"t{position}")
+        for node in self.grad_order:
+            if node in self.needs_grad:
+                self.gradient[node] = self.names.take("g_" + self.name[node])
+        return captured
+
+    def _operand(self, operand: Value | float) -> str:
+        return self.name[operand] if isinstance(operand, Value) else literal(operand)
+
+    def _operands(self, node: Value) -> list[str]:
+        operands = self.operand_text.get(node)
+        if operands is None:
+            operands = self.operand_text[node] = [self._operand(x) for x in node.operands]
+        return operands
+
+    # ---- formulas -----------------------------------------------------------------
+
+    def _fields(self, node: Value, position: int) -> tuple[list[str], int]:
+        """The operands a template of `node` sees for operand `position`, and its index."""
+        assert node.op is not None
+        operands = self._operands(node)
+        if node.op.kind != "reduction":
+            return operands, position
+        size = len(node.op.derivative_code)
+        count = len(operands) // size
+        term = position % count
+        return [operands[member * count + term] for member in range(size)], position // count
+
+    def forward(self, node: Value) -> str:
+        op = node.op
+        assert op is not None
+        operands = self._operands(node)
+        if op.kind != "reduction":
+            return op.forward_code.format(*operands)
+        size = len(op.derivative_code)
+        count = len(operands) // size
+        return " + ".join(
+            ["0.0"] + [
+                _term(op.forward_code.format(*operands[term::count]))
+                for term in range(count)
+            ]
+        )
+
+    def contribution(self, consumer: Value, position: int, active: bool = False) -> str:
+        """d(root)/d(consumer) * d(consumer)/d(operand `position`), as the interpreter forms it.
+
+        `active`: inside the block where the consumer's `zero_when` is false, so
+        a template `(0.0 if ZERO_WHEN else d)` reduces to `d`.
+        """
+        op = consumer.op
+        assert op is not None
+        fields, which = self._fields(consumer, position)
+        template = op.derivative_code[which]
+        if active and op.zero_when:
+            prefix = f"(0.0 if {op.zero_when} else "
+            if template.startswith(prefix) and template.endswith(")"):
+                template = template[len(prefix) : -1]
+        local = template.format(*fields, out=self.name[consumer])
+        return _product(local, self.gradient[consumer])
+
+    # ---- the function -------------------------------------------------------------
+
+    def run(self) -> Generated:
+        captured = self._name_nodes()
+        plan = self.plan
+        w = self.writer
+        w.line(0, f"def {self.function}({', '.join(self.parameters)}):")
+        for argument, parameter in zip(plan.arguments, self.parameters):
+            if argument.is_list and not argument.batch:
+                w.unpack(1, [self.name[leaf] for leaf in argument.leaves], parameter)
+        if plan.wrt:
+            w.unpack(1, [self.name[leaf] for leaf in plan.wrt], "[_v.data for _v in _wrt]")
+        for index, leaf in enumerate(captured):
+            w.line(1, f"{self.name[leaf]} = _captured[{index}].data")
+        if self.batch:
+            self._batched()
+        else:
+            self._straight()
+        source = "\n".join(w.lines) + "\n"
+        return Generated(source, captured, len(w.lines))
+
+    def _forward_lines(self, indent: int, nodes: Iterable[Value]) -> None:
+        for node in nodes:
+            if node.op is not None:
+                self.writer.line(indent, f"{self.name[node]} = {self.forward(node)}")
+
+    def _aux(self) -> str:
+        aux = self.plan.aux
+        if aux is None:
+            return "None"
+        return "[" + ", ".join(self._operand(x) for x in aux) + "]"
+
+    def _grads(self, scale: str = "") -> str:
+        items = []
+        for leaf in self.differentiated:
+            gradient = self.gradient.get(leaf, "0.0") if leaf in self.gradients_known else "0.0"
+            items.append(f"{gradient} / {scale}" if scale and gradient != "0.0" else gradient)
+        return "[" + ", ".join(items) + "]"
+
+    def _straight(self) -> None:
+        w = self.writer
+        root = self.plan.root
+        self._forward_lines(1, self.order)
+        self.gradients_known: set[Value] = set()
+        self._backward_in_loop(1, seed="1.0")
+        w.line(1, f"return {self.name[root]}, {self._aux()}, {self._grads()}")
+
+    def _batched(self) -> None:
+        w = self.writer
+        plan = self.plan
+        root = plan.root
+        before = [node for node in self.order if node not in self.in_loop]
+        inside = [node for node in self.order if node in self.in_loop]
+        self._forward_lines(1, before)
+        batch = [(a, p) for a, p in zip(plan.arguments, self.parameters) if a.batch]
+        w.line(1, f"_n = _float(_len({batch[0][1]}))")
+        pushed = [
+            node for node in reversed(self.grad_order)
+            if node not in self.in_loop and node in self.needs_grad
+            and any(consumer in self.in_loop for consumer, _ in self.edges.get(node, ()))
+        ]
+        self.gradients_known = set(pushed)
+        for node in pushed:
+            w.line(1, f"{self.gradient[node]} = 0.0")
+        w.line(1, "_total = 0.0")
+        if plan.aux is not None:
+            w.line(1, "_aux = []")
+        targets = []
+        for argument, _ in batch:
+            names = [self.name[leaf] for leaf in argument.leaves]
+            if not argument.is_list:
+                targets.append(names[0])
+            elif not names:
+                targets.append("_")
+            else:
+                targets.append("(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")")
+        if len(batch) == 1:
+            header = f"for {targets[0]} in {batch[0][1]}:"
+        else:
+            header = f"for {', '.join(targets)} in _zip({', '.join(p for _, p in batch)}):"
+        w.line(1, header)
+        self._forward_lines(2, inside)
+        w.line(2, f"_total += {self.name[root]}")
+        if plan.aux is not None:
+            w.line(2, f"_aux.append({self._aux()})")
+        self._backward_in_loop(2, seed="1.0" if root in self.in_loop else "")
+        # After the loop: the chain rule through what every sample shares, once.
+        for node in reversed(self.grad_order):
+            if node in self.in_loop or node not in self.needs_grad:
+                continue
+            terms = [
+                self.contribution(consumer, position)
+                for consumer, position in self.edges.get(node, ())
+                if consumer not in self.in_loop
+            ]
+            if node is root:
+                terms.append("_n")
+            target = self.gradient[node]
+            if node in pushed:
+                if terms:
+                    w.sum(1, target, terms, start=target)
+            elif terms:
+                w.sum(1, target, terms)
+            else:
+                continue
+            self.gradients_known.add(node)
+        w.line(1, f"return _total / _n, {'_aux' if plan.aux is not None else 'None'}, "
+                  f"{self._grads(scale='_n')}")
+
+    # ---- backward inside the loop (or the whole function), with ReLU blocks -------------
+
+    def _backward_in_loop(self, indent: int, seed: str) -> None:
+        root = self.plan.root
+        nodes = [
+            node for node in reversed(self.grad_order)
+            if node in self.in_loop and node in self.needs_grad
+        ]
+        if not nodes or not seed:
+            return
+        self.gradient[root] = seed
+        self.gradients_known.add(root)
+        dominator: dict[Value, Value | None] = {root: None}
+        depth: dict[Value, int] = {root: 0}
+        for node in nodes[1:]:
+            consumers = [c for c, _ in self.edges[node] if c in self.in_loop]
+            common = consumers[0]
+            for other in consumers[1:]:
+                common = _meet(common, other, dominator, depth)
+            dominator[node] = common
+            depth[node] = depth[common] + 1
+        heads: dict[Value, tuple[Value, ...]] = {root: ()}
+        for node in nodes[1:]:
+            parent = dominator[node]
+            assert parent is not None
+            chain = heads[parent]
+            op = parent.op
+            if (
+                op is not None and op.zero_when and len(chain) < MAX_GUARDS
+                and node in parent.operands
+            ):
+                chain = (*chain, node)
+            heads[node] = chain
+        self.heads = heads
+        self.guard_of = {chain[-1]: dominator[chain[-1]] for chain in heads.values() if chain}
+        # What each block must set to 0.0 when skipped: its gradients read outside it.
+        exports: dict[Value, dict[Value, None]] = {}
+        for node in nodes:
+            for consumer, _ in self.edges.get(node, ()):
+                if consumer in heads:
+                    for head in heads[consumer]:
+                        if head not in heads[node]:
+                            exports.setdefault(head, {})[consumer] = None
+        if not self.batch:
+            for leaf in self.differentiated:
+                for head in heads.get(leaf, ()):
+                    exports.setdefault(head, {})[leaf] = None
+        self.exports = exports
+        scopes: dict[Value | None, list[Value]] = {}
+        for node in nodes:
+            chain = heads[node]
+            if chain and chain[-1] is node:
+                scope = chain[-2] if len(chain) > 1 else None
+            else:
+                scope = chain[-1] if chain else None
+            scopes.setdefault(scope, []).append(node)
+        self.scopes = scopes
+        self._emit_scope(None, indent)
+
+    def _emit_scope(self, scope: Value | None, indent: int) -> None:
+        for node in self.scopes.get(scope, ()):
+            chain = self.heads[node]
+            if chain and chain[-1] is node and node is not scope:
+                self._emit_block(node, indent)
+            else:
+                self._emit_node(node, indent)
+
+    def _emit_block(self, head: Value, indent: int) -> None:
+        w = self.writer
+        guard = self.guard_of[head]
+        assert guard is not None and guard.op is not None
+        operands = self._operands(guard)
+        w.line(indent, f"if not {guard.op.zero_when.format(*operands)}:")
+        self._emit_node(head, indent + 1, active=True)
+        self._emit_scope(head, indent + 1)
+        skipped = self.exports.get(head)
+        if skipped:
+            w.line(indent, "else:")
+            for node in skipped:
+                w.line(indent + 1, f"{self.gradient[node]} = 0.0")
+
+    def _emit_node(self, node: Value, indent: int, active: bool = False) -> None:
+        w = self.writer
+        if node is not self.plan.root:
+            terms = [
+                self.contribution(consumer, position, active)
+                for consumer, position in self.edges[node]
+                if consumer in self.in_loop
+            ]
+            w.sum(indent, self.gradient[node], terms)
+            self.gradients_known.add(node)
+        if node.op is None:
+            return
+        for position, operand in enumerate(node.operands):
+            if (
+                isinstance(operand, Value) and operand in self.needs_grad
+                and operand not in self.in_loop
+            ):
+                w.line(indent, f"{self.gradient[operand]} += {self.contribution(node, position)}")
+
+
+def _meet(
+    a: Value, b: Value, dominator: dict[Value, Value | None], depth: dict[Value, int]
+) -> Value:
+    """The nearest node that dominates both `a` and `b` (every path from the root passes it)."""
+    while a is not b:
+        if depth[a] >= depth[b]:
+            parent = dominator[a]
+            assert parent is not None
+            a = parent
+        else:
+            parent = dominator[b]
+            assert parent is not None
+            b = parent
+    return a
