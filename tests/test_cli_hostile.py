@@ -1,0 +1,373 @@
+"""The command line against hostile or careless use (issue 12), through real processes.
+
+Each test runs `python -m autograd_lite` as a user would, and checks the README's
+promises: one line on stderr and a documented exit status, never a traceback, and
+nothing the user had on disk lost, replaced by a non-regular file or left half-written.
+"""
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from autograd_lite.cli import main
+from autograd_lite.cli.common import format_loss, report
+
+ERROR_PREFIX = "autograd-lite: error: "
+
+
+def command(
+    *args: str, cwd: Path, stdin: str | None = None, **options: object
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "autograd_lite", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        input=stdin,
+        timeout=300,
+        check=False,
+        **options,  # type: ignore[call-overload]
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], status: int, fragment: str) -> None:
+    assert result.returncode == status, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert lines and lines[-1].startswith(ERROR_PREFIX), result.stderr
+    assert fragment in lines[-1], result.stderr
+    assert "Traceback" not in result.stderr
+    # Only the error line (and perhaps progress lines before it) on stderr.
+    assert not any(line.startswith(ERROR_PREFIX) for line in lines[:-1])
+
+
+def hidden_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.startswith("."))
+
+
+def write_csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---- data loss: findings 1-4 -------------------------------------------------------
+
+
+def test_failed_demo_keeps_the_previous_model(tmp_path: Path) -> None:
+    # Finding 1: the rollback of a failed demo deleted the user's previous model.json.
+    out = tmp_path / "dl"
+    out.mkdir()
+    (out / "model.json").write_text("previous")
+    (out / "boundary.svg").mkdir()
+    result = command("demo", "--out", "dl", "--steps", "1", cwd=tmp_path)
+    one_line_error(result, 2, "boundary.svg': it is a directory")
+    assert result.stdout == ""  # refused before any training
+    assert (out / "model.json").read_text() == "previous"
+    assert hidden_files(out) == []
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A small tmpfs (64 KiB), or skip where this process may not mount one."""
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+@pytest.mark.slow
+def test_demo_on_a_full_disk_keeps_every_old_file(tmpfs: Path) -> None:
+    # Finding 1, "same on a full disk": the three files do not fit in 64 KiB.
+    old = {"model.json": "old model", "neuron.svg": "old neuron", "boundary.svg": "old boundary"}
+    for name, text in old.items():
+        (tmpfs / name).write_text(text)
+    result = command("demo", "--out", str(tmpfs), "--steps", "2", "--quiet", cwd=tmpfs.parent)
+    one_line_error(result, 1, "No space left on device")
+    assert {name: (tmpfs / name).read_text() for name in old} == old
+    assert hidden_files(tmpfs) == []
+    assert "wrote" not in result.stdout
+
+
+def test_a_read_only_file_system_is_refused_before_training(tmpfs: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    result = command("train", "--epochs", "1", "--save", str(tmpfs / "m.json"), cwd=tmpfs.parent)
+    one_line_error(result, 2, "read-only file system")
+    assert result.stdout == ""
+
+
+def test_save_refuses_dev_null_before_training(tmp_path: Path) -> None:
+    # Finding 2: as root, `--save /dev/null` printed "wrote /dev/null" and made it a file.
+    result = command("train", "--epochs", "1", "--save", "/dev/null", cwd=tmp_path)
+    one_line_error(result, 2, "'/dev/null': it is a character device, not a regular file")
+    assert result.stdout == ""
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_save_refuses_a_fifo_and_a_symlink(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.json")
+    result = command("train", "--epochs", "1", "--save", "fifo.json", cwd=tmp_path)
+    one_line_error(result, 2, "it is a FIFO")
+    assert stat.S_ISFIFO((tmp_path / "fifo.json").lstat().st_mode)
+    (tmp_path / "link.json").symlink_to(tmp_path / "target.json")
+    result = command("train", "--epochs", "1", "--save", "link.json", cwd=tmp_path)
+    one_line_error(result, 2, "it is a symbolic link")
+    assert (tmp_path / "link.json").is_symlink() and not (tmp_path / "target.json").exists()
+
+
+def test_save_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path) -> None:
+    # Finding 2: re-saving over a chmod 600 checkpoint left it 0644.
+    (tmp_path / "m.json").write_text("old")
+    (tmp_path / "m.json").chmod(0o600)
+    result = command("train", "--epochs", "1", "--quiet", "--save", "m.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE((tmp_path / "m.json").stat().st_mode) == 0o600
+    assert json.loads((tmp_path / "m.json").read_text())["model"] == "MLP"
+    assert hidden_files(tmp_path) == []
+
+
+def test_graph_refuses_a_planted_symlink_and_writes_no_predictable_temporary(
+    tmp_path: Path,
+) -> None:
+    # Finding 3: a symlink at the old temporary name made --graph overwrite its target.
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    for pid_guess in range(os.getpid(), os.getpid() + 50):
+        (tmp_path / f".g.{pid_guess}.partial.svg").symlink_to(victim)
+    result = command("grad", "x*2", "x=1", "--graph", "g.svg", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text() == "precious"
+    assert "<svg" in (tmp_path / "g.svg").read_text()
+    (tmp_path / "h.svg").symlink_to(victim)
+    result = command("grad", "x*2", "x=1", "--graph", "h.svg", cwd=tmp_path)
+    one_line_error(result, 2, "it is a symbolic link")
+    assert victim.read_text() == "precious"
+
+
+@pytest.mark.slow
+def test_sigterm_during_train_save_leaves_no_files(tmp_path: Path) -> None:
+    # Finding 4: SIGTERM during `train --save` left 20-29 MB hidden temporary files.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograd_lite", "train", "--epochs", "100000", "--save", "m.json"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("training")
+    time.sleep(1.0)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert stderr.splitlines()[-1] == f"{ERROR_PREFIX}terminated"
+    assert "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---- crashes: finding 6 ------------------------------------------------------------
+
+
+def test_a_non_finite_weight_with_a_finite_loss_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import nn
+
+    real_fit = nn.train.fit
+
+    def fit_leaving_an_infinite_weight(model, *args, **kwargs):  # type: ignore[no-untyped-def]
+        history = real_fit(model, *args, **kwargs)
+        model.parameters()[0].data = -float("inf")  # a dead unit's weight: loss unaffected
+        return history
+
+    monkeypatch.setattr(nn.train, "fit", fit_leaving_an_infinite_weight)
+    status = main(["train", "--epochs", "1", "--quiet", "--save", str(tmp_path / "m.json")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.count("\n") == 1 and err.startswith(ERROR_PREFIX + "training diverged")
+    assert "-inf" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stdout_on_a_full_device_is_one_line(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "autograd_lite", "grad", "x", "x=1"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == f"{ERROR_PREFIX}cannot write the output: No space left on device\n"
+
+
+def test_a_failing_dot_with_several_lines_of_errors_is_one_line(tmp_path: Path) -> None:
+    dot = tmp_path / "bin" / "dot"
+    dot.parent.mkdir()
+    dot.write_text("#!/bin/sh\necho 'Error: first line' >&2\necho 'second line' >&2\nexit 1\n")
+    dot.chmod(0o755)
+    path = f"{dot.parent}{os.pathsep}{os.environ['PATH']}"
+    result = command(
+        "grad", "x*2", "x=1", "--graph", "g.png", cwd=tmp_path, env={**os.environ, "PATH": path}
+    )
+    one_line_error(result, 2, "first line second line")
+    assert not (tmp_path / "g.png").exists()
+
+
+def test_report_joins_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    report("first\n  second\n\nthird")
+    assert capsys.readouterr().err == f"{ERROR_PREFIX}first second third\n"
+
+
+# ---- resource exhaustion: findings 10, 11 ---------------------------------------------
+
+
+def test_a_csv_of_a_hundred_thousand_columns_is_refused(tmp_path: Path) -> None:
+    write_csv(tmp_path / "wide.csv", ",".join(["1"] * 100_000) + "\n")
+    result = command("train", "--data", "wide.csv", cwd=tmp_path)
+    one_line_error(result, 2, "wide.csv, line 1: 100000 columns, more than the limit of 1025")
+
+
+def test_thousands_of_classes_are_refused(tmp_path: Path) -> None:
+    rows = "".join(f"{i},{i % 7},{i}\n" for i in range(5000))
+    write_csv(tmp_path / "labels.csv", rows)
+    result = command("train", "--data", "labels.csv", cwd=tmp_path)
+    one_line_error(result, 2, "5000 distinct labels, more than the limit of 100 classes")
+    names = "".join(f"{i},{i % 7},name{i}\n" for i in range(5000))
+    write_csv(tmp_path / "names.csv", names)
+    result = command("train", "--data", "names.csv", cwd=tmp_path)
+    one_line_error(result, 2, "5000 distinct labels")
+
+
+def test_a_graph_too_large_for_the_webassembly_graphviz_names_dot(tmp_path: Path) -> None:
+    # Finding 11: a 2,400-leaf expression with --graph took 18-70 s, deaf to Ctrl-C.
+    def balanced(leaves: list[str]) -> str:
+        while len(leaves) > 1:
+            leaves = [f"({'+'.join(leaves[i : i + 2])})" for i in range(0, len(leaves), 2)]
+        return leaves[0]
+
+    # 1,300 products and 1,299 sums: 2,601 Values within the 10,000-character limit.
+    expression = balanced(["x*y"] * 1300)
+    no_dot = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    result = command("grad", expression, "x=1", "y=2", "--graph", "g.svg", cwd=tmp_path, env=no_dot)
+    one_line_error(result, 2, "more than the 2500 the in-process WebAssembly Graphviz")
+    assert "'dot'" in result.stderr
+    assert not (tmp_path / "g.svg").exists()
+    result = command("grad", expression, "x=1", "y=2", "--graph", "g.dot", cwd=tmp_path, env=no_dot)
+    assert result.returncode == 0, result.stderr  # DOT text needs no layout
+    assert (tmp_path / "g.dot").read_text().startswith("digraph")
+
+
+# ---- wrong or silent results: findings 16, 17 -------------------------------------------
+
+
+def test_an_overflowing_derivative_is_an_error(tmp_path: Path) -> None:
+    result = command("grad", "1/x", "x=1e-160", cwd=tmp_path)
+    one_line_error(result, 1, "overflow: df/dx = -inf")
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("save", "fragment"),
+    [
+        ("", "expected a file name"),
+        (".", "not a file name"),
+        ("sub", "'sub': it is a directory"),
+        ("nodir/m.json", "does not exist"),
+    ],
+)
+def test_bad_save_paths_are_refused_before_training(
+    tmp_path: Path, save: str, fragment: str
+) -> None:
+    (tmp_path / "sub").mkdir()
+    result = command("train", "--epochs", "1", "--save", save, cwd=tmp_path)
+    one_line_error(result, 2, fragment)
+    assert "training" not in result.stdout
+
+
+def test_a_first_row_with_a_typo_is_not_dropped_as_a_header(tmp_path: Path) -> None:
+    write_csv(tmp_path / "d.csv", "1,x,0\n2,3,1\n4,5,0\n")
+    result = command("train", "--data", "d.csv", "--epochs", "1", cwd=tmp_path)
+    one_line_error(result, 2, "d.csv, line 1, column 2: 'x' is not a number")
+
+
+def test_labels_that_skip_class_zero_are_warned_about(tmp_path: Path) -> None:
+    write_csv(tmp_path / "d.csv", "0.1,0.2,1\n0.3,0.4,2\n0.5,0.1,1\n0.7,0.9,2\n")
+    result = command("train", "--data", "d.csv", "--epochs", "1", "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "autograd-lite: warning: d.csv: class 0 has no samples; labels are class numbers "
+        "0..2, so the model gets 3 outputs\n"
+    )
+    assert "(3 classes)" in result.stdout
+
+
+def test_class_names_train_save_and_predict_by_name(tmp_path: Path) -> None:
+    rows = [(-1.0, -1.0, "setosa"), (1.0, 1.0, "virginica"), (-1.2, -0.8, "setosa")]
+    rows += [(0.9, 1.1, "virginica"), (-0.9, -1.1, "setosa"), (1.1, 0.9, "virginica")]
+    text = "a,b,species\n" + "".join(f"{x},{y},{name}\n" for x, y, name in rows)
+    write_csv(tmp_path / "flowers.csv", text)
+    trained = command(
+        "train", "--data", "flowers.csv", "--epochs", "60", "--batch-size", "6", "--lr", "0.1",
+        "--quiet", "--save", "m.json", cwd=tmp_path,
+    )  # fmt: skip
+    assert trained.returncode == 0, trained.stderr
+    assert "(2 classes)" in trained.stdout
+    assert json.loads((tmp_path / "m.json").read_text())["classes"] == ["setosa", "virginica"]
+    # The training file itself (names in the last column) and standard input both work.
+    for data, stdin in (("flowers.csv", None), ("-", "-2,-2\n2,2\n")):
+        predicted = command("predict", "m.json", data, cwd=tmp_path, stdin=stdin)
+        assert predicted.returncode == 0, predicted.stderr
+        classes = [line.split(",")[0] for line in predicted.stdout.splitlines()[1:]]
+        expected = [name for _, _, name in rows] if stdin is None else ["setosa", "virginica"]
+        assert classes == expected
+
+
+def test_predict_reads_standard_input_and_writes_a_file(tmp_path: Path) -> None:
+    assert (
+        command("train", "--epochs", "1", "--quiet", "--save", "m.json", cwd=tmp_path).returncode
+        == 0
+    )
+    printed = command("predict", "m.json", "-", cwd=tmp_path, stdin="0.5,0.5\n-1,1\n")
+    assert printed.returncode == 0, printed.stderr
+    assert len(printed.stdout.splitlines()) == 3
+    written = command(
+        "predict", "m.json", "-", "-o", "p.csv", cwd=tmp_path, stdin="0.5,0.5\n-1,1\n"
+    )
+    assert (written.returncode, written.stdout) == (0, "")
+    assert (tmp_path / "p.csv").read_text() == printed.stdout
+    refused = command("predict", "m.json", "-", "-o", "/dev/null", cwd=tmp_path, stdin="1,1\n")
+    one_line_error(refused, 2, "character device")
+
+
+def test_a_huge_loss_is_printed_in_scientific_notation() -> None:
+    assert format_loss(0.123456) == "0.1235"
+    assert format_loss(1e200) == "1e+200"
+    assert format_loss(-123456789.0) == "-1.235e+08"
+
+
+def test_quiet_silences_the_progress_output(tmp_path: Path) -> None:
+    quiet = command("train", "--epochs", "3", "--quiet", cwd=tmp_path)
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+    chatty = command("train", "--epochs", "3", cwd=tmp_path)
+    assert chatty.returncode == 0 and chatty.stderr != ""
+    # Not a terminal: lines, not a bar redrawn with carriage returns.
+    assert "\r" not in chatty.stderr
