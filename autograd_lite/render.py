@@ -51,6 +51,7 @@ PENDING_COLOR = "#999999"
 FONT = "Helvetica"
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
+FIELD_LAYOUTS = ("row", "stack")
 # Past this many Values the layout trades a little placement quality for speed.
 QUICK_LAYOUT_NODES = 100
 SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
@@ -368,6 +369,7 @@ def draw_graph(
     params: Iterable[Value] | None = None,
     grads: Mapping[Value, float] | None = None,
     show_names: bool = False,
+    fields: str = "row",
 ) -> Graph:
     """Draw the graph that ends at `root`, one record node per Value and one node per operation.
 
@@ -382,6 +384,9 @@ def draw_graph(
       mapping is drawn as pending (`grad ?`, dashed).
     - `show_names`: name every node, unlabelled ones by topological position (`v3`),
       as `trace_backward` does.
+    - `fields`: "row" puts a node's name, data and grad side by side; "stack" puts them
+      one above the other, which makes wide graphs (long names, many leaves) about half
+      as wide.
 
     Nodes are numbered in topological order, so the DOT text depends on the graph only.
     The palette is in the module docstring of `autograd_lite.render`.
@@ -405,7 +410,10 @@ def draw_graph(
     marked_nodes, marked_edges = _highlighted(highlight, position)
     parameters = _parameter_set(params)
     names = node_names(order) if show_names else {}
-    horizontal = rankdir in ("LR", "RL")
+    if fields not in FIELD_LAYOUTS:
+        raise ValueError(f"draw_graph: fields must be one of {FIELD_LAYOUTS}, got {fields!r}")
+    # A record's fields run across the rank direction; braces turn them a quarter.
+    braced = (rankdir in ("LR", "RL")) == (fields == "row")
 
     import graphviz
 
@@ -424,25 +432,25 @@ def draw_graph(
         },
     )
     for i, node in enumerate(order):
-        fields = []
+        parts: list[str] = []
         if node.label or show_names:
-            fields.append(_escape_record(names.get(node, node.label)))
-        fields.append(f"data {format_number(node.data, precision)}")
+            parts.append(_escape_record(names.get(node, node.label)))
+        parts.append(f"data {format_number(node.data, precision)}")
         attributes: dict[str, str] = {}
         if show_grad:
             grad = node.grad if grads is None else grads.get(node)
             if grad is None:
-                fields.append("grad ?")
+                parts.append("grad ?")
                 attributes.update(style="filled,dashed", color=PENDING_COLOR)
             else:
-                fields.append(f"grad {format_number(grad, precision)}")
+                parts.append(f"grad {format_number(grad, precision)}")
         fill = _fill_color(node, root, parameters)
         if fill != INTERIOR_COLOR:
             attributes["fillcolor"] = fill
         if node in marked_nodes:
             attributes.update(color=HIGHLIGHT_COLOR, penwidth=HIGHLIGHT_WIDTH)
-        record = " | ".join(fields)
-        digraph.node(f"v{i}", label=f"{{ {record} }}" if horizontal else record, **attributes)
+        record = " | ".join(parts)
+        digraph.node(f"v{i}", label=f"{{ {record} }}" if braced else record, **attributes)
         if node.parents:
             _draw_operation(digraph, node, i, position, marked_edges)
     return Graph(digraph, len(order))

@@ -124,6 +124,7 @@ class Stepper:
             max_nodes=max_nodes,
             grads=self._widest_grads(),
             show_names=True,
+            fields="stack",
         )
         return _compact_svg(graph.svg())
 
@@ -352,9 +353,9 @@ def _likely_direction(order: list[Value]) -> str:
     depth = max(level.values()) + 1
     breadth = max(Counter(level.values()).values())
     # Rough px per level (a value and its op) and per value across, for each direction;
-    # records are about 200 px wide and 40 px high.
-    left_right = min(FIT_WIDTH / (depth * 260), 3 * FIT_HEIGHT / (breadth * 50))
-    top_bottom = min(FIT_WIDTH / (breadth * 210), 3 * FIT_HEIGHT / (depth * 90))
+    # stacked records are about 110 px wide and 70 px high.
+    left_right = min(FIT_WIDTH / (depth * 200), 3 * FIT_HEIGHT / (breadth * 85))
+    top_bottom = min(FIT_WIDTH / (breadth * 125), 3 * FIT_HEIGHT / (depth * 130))
     return "LR" if left_right >= top_bottom else "TB"
 
 

@@ -71,3 +71,35 @@ def test_jupyter_shows_a_wide_graph_shrunk_to_the_cell_width() -> None:
     root_tag = shown[shown.index("<svg ") : shown.index(">", shown.index("<svg "))]
     assert 'style="max-width:100%;height:auto"' in root_tag
     assert 'viewBox="' in root_tag  # the aspect ratio survives the shrinking
+
+
+@pytest.mark.parametrize(
+    ("rankdir", "fields", "braced"),
+    [("LR", "row", True), ("TB", "row", False), ("LR", "stack", False), ("TB", "stack", True)],
+)
+def test_fields_in_a_row_or_stacked(rankdir: str, fields: str, braced: bool) -> None:
+    a = Value(2.0, label="a")
+    source = ag.draw_graph(a * 3, rankdir=rankdir, fields=fields).source
+    # Record syntax: braces turn the fields a quarter from the rank direction's default.
+    record = "{ a | data 2.0000 | grad 0.0000 }" if braced else "a | data 2.0000 | grad 0.0000"
+    assert f'v0 [label="{record}"' in source
+
+
+def test_stacked_fields_make_a_wide_graph_narrower() -> None:
+    leaves = [Value(float(i), label=f"layers.0.neurons.{i}.w") for i in range(8)]
+    root = ag.sum(leaves)
+    widths = {
+        fields: float(
+            ag.draw_graph(root, rankdir="TB", fields=fields)
+            .svg()
+            .split('width="')[1]
+            .split("pt")[0]
+        )
+        for fields in ("row", "stack")
+    }
+    assert widths["stack"] < 0.6 * widths["row"]
+
+
+def test_unknown_field_layout_is_refused() -> None:
+    with pytest.raises(ValueError, match="fields must be one of"):
+        ag.draw_graph(Value(1.0), fields="column")
