@@ -294,20 +294,17 @@ class _Generator:
         term = position % count
         return [operands[member * count + term] for member in range(size)], position // count
 
-    def forward(self, node: Value) -> str:
+    def forward(self, indent: int, node: Value) -> None:
+        """The line (or, for a long reduction, lines) computing `node`."""
         op = node.op
         assert op is not None
         operands = self._operands(node)
         if op.kind != "reduction":
-            return op.forward_code.format(*operands)
-        size = len(op.derivative_code)
-        count = len(operands) // size
-        return " + ".join(
-            ["0.0"] + [
-                _term(op.forward_code.format(*operands[term::count]))
-                for term in range(count)
-            ]
-        )
+            self.writer.line(indent, f"{self.name[node]} = {op.forward_code.format(*operands)}")
+            return
+        count = len(operands) // len(op.derivative_code)
+        terms = [op.forward_code.format(*operands[term::count]) for term in range(count)]
+        self.writer.sum(indent, self.name[node], terms, start="0.0")
 
     def contribution(self, consumer: Value, position: int, active: bool = False) -> str:
         """d(root)/d(consumer) * d(consumer)/d(operand `position`), as the interpreter forms it.
@@ -350,7 +347,7 @@ class _Generator:
     def _forward_lines(self, indent: int, nodes: Iterable[Value]) -> None:
         for node in nodes:
             if node.op is not None:
-                self.writer.line(indent, f"{self.name[node]} = {self.forward(node)}")
+                self.forward(indent, node)
 
     def _aux(self) -> str:
         aux = self.plan.aux

@@ -1,0 +1,410 @@
+"""ag.compile: generated float code against the interpreted engine (the independent truth
+here is value_and_grad, itself checked against central differences and PyTorch), shapes,
+re-tracing, refusals, hostile labels, and errors."""
+
+import io
+import keyword
+import math
+import re
+import tokenize
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import autograd_lite as ag
+import nn
+from autograd_lite import Value
+from autograd_lite.codegen import MAX_TERMS
+from tests.test_properties import SMOOTH_OPS, evaluate, small, trees
+
+
+def close(a: float, b: float, rel: float = 1e-12) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b or abs(a - b) <= rel * max(abs(a), abs(b))
+
+
+def assert_close(compiled: Any, interpreted: Any, rel: float = 1e-12) -> None:
+    if isinstance(interpreted, (list, tuple)):
+        assert type(compiled) is type(interpreted)
+        assert len(compiled) == len(interpreted)
+        for a, b in zip(compiled, interpreted):
+            assert_close(a, b, rel)
+    else:
+        assert isinstance(compiled, float)
+        assert close(compiled, interpreted, rel), (compiled, interpreted)
+
+
+# ---- equality with the interpreter ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(SMOOTH_OPS))
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_every_op_compiles_to_the_interpreters_value_and_gradient(
+    name: str, data: st.DataObject
+) -> None:
+    f, domains = SMOOTH_OPS[name]
+    point = [data.draw(domain) for domain in domains]
+    argnums = tuple(range(len(point)))
+    expected = ag.value_and_grad(f, argnums)(*point)
+    assert_close(ag.compile(f, argnums)(*point), expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tree=trees, point=st.lists(small, min_size=3, max_size=3))
+def test_random_expression_trees_compile_to_the_interpreters_results(
+    tree: object, point: list[float]
+) -> None:
+    def f(x: Value, y: Value, z: Value) -> Value:
+        return Value(0.0) + evaluate(tree, [x, y, z])
+
+    assume(abs(f(*map(Value, point)).data) < 1e6)
+    expected = ag.value_and_grad(f, (0, 1, 2))(*point)
+    compiled = ag.compile(f, (0, 1, 2))
+    assert_close(compiled(*point), expected)
+    # Deterministic: a second compilation writes the same code and the same numbers.
+    again = ag.compile(f, (0, 1, 2))
+    assert again(*point) == compiled(*point)
+    assert again.source == compiled.source
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tree=trees,
+    params=st.lists(small, min_size=2, max_size=2),
+    samples=st.lists(st.lists(small, min_size=2, max_size=2), min_size=1, max_size=5),
+)
+def test_random_expressions_over_a_batch_are_the_interpreted_mean(
+    tree: object, params: list[float], samples: list[list[float]]
+) -> None:
+    def f(p: list[Value], x: Value, y: Value) -> Value:
+        return Value(0.0) + evaluate(tree, [p[0], x * p[1], y])
+
+    xs = [s[0] for s in samples]
+    ys = [s[1] for s in samples]
+
+    def mean(p: list[Value]) -> Value:
+        return ag.sum([f(p, Value(x), Value(y)) for x, y in zip(xs, ys)]) / len(xs)
+
+    assume(abs(mean([Value(v) for v in params]).data) < 1e6)
+    expected = ag.value_and_grad(mean)(params)
+    assert_close(ag.compile(f, batch=(1, 2))(params, xs, ys), expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("x", [-1.5, 0.0, 2.0])
+def test_non_smooth_ops_branch_in_the_code_not_at_trace_time(x: float) -> None:
+    def f(v: Value, slope: Value) -> Value:
+        return v.relu() * 3.0 + abs(v) + v.leaky_relu(slope) * 2.0
+
+    compiled = ag.compile(f, (0, 1))
+    compiled(7.0, 0.1)  # traced where every op is on its positive branch
+    # Hand-derived: d/dx = 3 [x > 0] + sign(x) + 2 (1 if x > 0 else slope); d/dslope = 2x [x <= 0].
+    positive = x > 0
+    expected_dx = 3.0 * positive + (x > 0) - (x < 0) + 2.0 * (1.0 if positive else 0.1)
+    value, (dx, dslope) = compiled(x, 0.1)
+    assert value == pytest.approx(3 * max(x, 0) + abs(x) + 2 * (x if positive else 0.1 * x))
+    assert dx == pytest.approx(expected_dx)
+    assert dslope == pytest.approx(0.0 if positive else 2 * x)
+    assert (value, (dx, dslope)) == ag.value_and_grad(f, (0, 1))(x, 0.1)
+
+
+def test_ieee_results_match_the_interpreter() -> None:
+    def f(x: Value) -> Value:
+        return x.exp() + (x - 800.0).sqrt()
+
+    expected = ag.value_and_grad(f)(800.0)
+    assert expected == (math.inf, math.inf)
+    assert ag.compile(f)(800.0) == expected
+
+
+def test_long_sums_are_split_in_the_interpreters_order() -> None:
+    values = [1e16, 1.0, -1e16] + [0.1 * k for k in range(1, 2000)]
+
+    def f(xs: list[Value]) -> Value:
+        total = ag.sum(xs)
+        # One node consumed by 1,000 others: its gradient is a 1,000-term sum.
+        return total + ag.sum([total * (k * 1e-3) for k in range(1000)])
+
+    compiled = ag.compile(f)
+    value, grads = compiled(values)
+    assert (value, grads) == ag.value_and_grad(f)(values)
+    # Every line of the sum holds at most MAX_TERMS terms plus the partial sum.
+    assert max(line.count(" + ") for line in compiled.source.splitlines()) <= MAX_TERMS
+
+
+def test_deep_relu_chains_compile_past_pythons_nesting_limit() -> None:
+    def f(x: Value) -> Value:
+        for _ in range(60):
+            x = (x * 1.01).relu()
+        return x
+
+    assert ag.compile(f)(0.5) == ag.value_and_grad(f)(0.5)
+    assert ag.compile(f)(-0.5) == (0.0, 0.0)
+
+
+# ---- shapes and calling conventions -------------------------------------------------
+
+
+def test_lists_and_tuples_come_back_in_their_shape() -> None:
+    def f(w: list[Value], b: Value, x: tuple[Value, ...]) -> Value:
+        return ag.dot(w, x) + b
+
+    compiled = ag.compile(f, argnums=(0, 1, 2))
+    value, (dw, db, dx) = compiled([1.0, 2], 0.5, (3.0, -1.0))
+    assert value == 1.5
+    assert dw == [3.0, -1.0] and type(dw) is list
+    assert db == 1.0 and type(db) is float
+    assert dx == (1.0, 2.0) and type(dx) is tuple
+    assert ag.compile(f, argnums=1)([1.0, 2.0], 0.5, (3.0, -1.0)) == (1.5, 1.0)
+
+
+def test_grad_and_value_and_grad_take_the_same_lists() -> None:
+    def f(w: list[Value], x: list[Value]) -> Value:
+        return ag.dot(w, x).tanh()
+
+    args = ([0.1, -0.4, 0.3], [1.0, 2.0, -1.0])
+    value, grads = ag.compile(f)(*args)
+    assert ag.value_and_grad(f)(*args) == (value, grads)
+    assert ag.grad(f)(*args) == grads
+
+
+def test_arguments_are_traced_again_when_their_shapes_change() -> None:
+    calls = []
+
+    def f(w: list[Value]) -> Value:
+        calls.append(len(w))
+        return ag.dot(w, w)
+
+    compiled = ag.compile(f)
+    assert compiled([1.0, 2.0]) == (5.0, [2.0, 4.0])
+    assert compiled([3.0, 0.5]) == (9.25, [6.0, 1.0])
+    assert calls == [2]
+    assert compiled([1.0, 2.0, 3.0]) == (14.0, [2.0, 4.0, 6.0])
+    assert calls == [2, 3]
+    assert compiled((1.0, 1.0)) == (2.0, (2.0, 2.0))
+    assert calls == [2, 3, 2]
+    assert compiled([0.0, 1.0]) == (1.0, [0.0, 2.0])
+    assert calls == [2, 3, 2]
+
+
+def test_batch_labels_and_features_are_inputs_not_constants() -> None:
+    calls = []
+
+    def f(w: list[Value], x: list[Value], label: Value) -> Value:
+        calls.append(1)
+        return (1.0 - label * ag.dot(w, x)).relu()
+
+    compiled = ag.compile(f, batch=(1, 2))
+    w = [0.5, -0.25]
+    for X, Y in [
+        ([[1.0, 2.0], [2.0, -1.0]], [1, -1]),
+        ([[1.0, 2.0], [2.0, -1.0], [0.0, 4.0]], [-1, -1, 1]),
+    ]:
+        def mean(p: list[Value], X: list[list[float]] = X, Y: list[int] = Y) -> Value:
+            return ag.sum([f(p, x, y) for x, y in zip(X, Y)]) / len(X)
+
+        expected = ag.value_and_grad(mean)(w)
+        calls.clear()
+        assert_close(compiled(w, X, Y), expected)
+        assert len(calls) <= 1
+
+
+def test_the_batch_loop_is_in_the_generated_code_and_shared_terms_are_hoisted() -> None:
+    def f(w: list[Value], x: list[Value], label: Value) -> Value:
+        return (label - ag.dot(w, x)) ** 2 + 0.1 * ag.dot(w, w)
+
+    compiled = ag.compile(f, batch=(1, 2))
+    compiled([1.0, 2.0], [[1.0, 0.0], [0.0, 1.0]], [1.0, 0.0])
+    lines = compiled.source.splitlines()
+    loop = next(i for i, line in enumerate(lines) if line.lstrip().startswith("for "))
+    l2 = next(i for i, line in enumerate(lines) if "w_0 * w_0 + w_1 * w_1" in line)
+    assert l2 < loop
+    assert sum(line.lstrip().startswith("for ") for line in lines) == 1
+
+
+def test_batch_arguments_are_checked() -> None:
+    compiled = ag.compile(lambda w, x, y: w * x * y, batch=(1, 2))
+    with pytest.raises(ValueError, match="one item per sample each, got 2 and 3"):
+        compiled(1.0, [1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="non-empty list"):
+        compiled(1.0, [], [])
+    with pytest.raises(ValueError, match=r"argument 1\[1\] must be a list of 2 numbers"):
+        compiled(1.0, [[1.0, 2.0], [1.0]], [1.0, 2.0])
+    with pytest.raises(ValueError, match="both differentiated"):
+        ag.compile(lambda w, x: w * x, batch=(0,))(1.0, [1.0])
+
+
+def test_bad_arguments_are_refused_with_their_position() -> None:
+    compiled = ag.compile(lambda x, y: x * y)
+    with pytest.raises(TypeError, match=r"argument 1 must be a number, got str: 'a'"):
+        compiled(1.0, "a")
+    with pytest.raises(TypeError, match=r"argument 0\[1\] must be a number, got bool"):
+        ag.compile(lambda w: ag.sum(w))([1.0, True])
+    with pytest.raises(TypeError, match=r"use ag\.value_and_grad for Values"):
+        compiled(Value(1.0), 2.0)
+    with pytest.raises(TypeError, match="must return a Value, got float"):
+        ag.compile(lambda x: 3.0)(1.0)
+    with pytest.raises(ValueError, match="argnums 3 is out of range"):
+        ag.compile(lambda x: x, argnums=3)(1.0)
+    with pytest.raises(RuntimeError, match="call it once"):
+        _ = ag.compile(lambda x: x).source
+
+
+def test_closed_over_leaves_are_read_at_every_call() -> None:
+    w = Value(2.0)
+    compiled = ag.compile(lambda x: x * w + w.exp())
+    assert compiled(3.0) == (6.0 + math.exp(2.0), 2.0)
+    w.data = -1.0
+    assert compiled(3.0) == (-3.0 + math.exp(-1.0), -1.0)
+
+
+def test_wrt_differentiates_a_models_parameters() -> None:
+    model = nn.MLP(3, [4, 2], activation="tanh", seed=3)
+    params = model.parameters()
+
+    def loss(x: list[Value], target: Value) -> Value:
+        out = model(x)
+        return (out[0] - target) ** 2 + out[1] * 0.5
+
+    X = [[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]]
+    Y = [1.0, -1.0]
+    compiled = ag.compile(loss, wrt=params, batch=(0, 1))
+    value, grads = compiled(X, Y)
+    total = ag.sum([loss(x, y) for x, y in zip(X, Y)]) / 2
+    expected = ag.gradients(total, params)
+    assert close(value, total.data)
+    assert all(close(a, b, 1e-10) for a, b in zip(grads, expected))
+    # Parameters are read at each call, not frozen at trace time.
+    params[0].data += 1.0
+    total = ag.sum([loss(x, y) for x, y in zip(X, Y)]) / 2
+    assert close(compiled(X, Y)[0], total.data)
+    with pytest.raises(ValueError, match="argnums or wrt, not both"):
+        ag.compile(loss, argnums=0, wrt=params)
+    with pytest.raises(TypeError, match=r"wrt\[0\] must be a leaf Value"):
+        ag.compile(loss, wrt=[params[0] * 2])
+
+
+def test_aux_outputs_come_back_per_sample() -> None:
+    def f(w: list[Value], x: Value) -> tuple[Value, list[Value]]:
+        out = [w[0] * x, w[1] + x]
+        return out[0] * out[1], out
+
+    compiled = ag.compile(f, batch=(1,), has_aux=True)
+    (value, aux), grads = compiled([2.0, 3.0], [1.0, -1.0])
+    assert aux == [[2.0, 4.0], [-2.0, 2.0]]
+    assert value == (8.0 + -4.0) / 2
+    assert grads == [(4.0 + -2.0) / 2, (2.0 + -2.0) / 2]
+    (value, aux), grads = ag.compile(f, has_aux=True)([2.0, 3.0], 1.0)
+    assert (value, aux, grads) == (8.0, [2.0, 4.0], [4.0, 2.0])
+
+
+# ---- refusals, hostile labels, errors ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda x: x * 2 if x > 0 else -x,
+        lambda x: max(x, x * x),
+        lambda x: x if 1.0 <= x else x * 3,  # noqa: SIM300 - the reflected comparison
+    ],
+)
+def test_branching_on_values_is_refused_at_trace_time(f: Callable[[Value], Value]) -> None:
+    with pytest.raises(TypeError, match=r"compares Values .*ag\.relu.*ag\.value_and_grad"):
+        ag.compile(f)(0.5)
+    # Outside compile, comparisons work as before.
+    assert ag.value_and_grad(f)(0.5)[0] == f(Value(0.5)).data
+
+
+HOSTILE = [
+    "__import__('os').system('touch PWNED')",
+    "x\nimport os; os.system('touch PWNED')\n",
+    "g_x",
+    "_captured",
+    "def",
+    "None",
+    "1st",
+    "w[0]",
+    "x  # comment",
+    "'''",
+    "\\",
+    "ключ",
+    "a" * 500,
+    "",
+    "x",
+]
+
+
+def test_hostile_labels_reach_the_code_only_as_plain_identifiers(tmp_path: Path) -> None:
+    def f(xs: list[Value]) -> Value:
+        nodes = []
+        for label, x in zip(HOSTILE, xs):
+            x.label = label
+            node = (x * 2.0).tanh()
+            node.label = label
+            nodes.append(node)
+        total = ag.sum(nodes)
+        total.label = HOSTILE[0]
+        return total
+
+    point = [0.1 * k for k in range(len(HOSTILE))]
+    compiled = ag.compile(f)
+    assert compiled(point) == ag.value_and_grad(f)(point)
+    source = compiled.source
+    for label in HOSTILE:
+        if len(label) > 3 and not label.isidentifier():
+            assert label not in source
+    assert "#" not in source and "'" not in source and '"' not in source
+    names = {
+        token.string
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.NAME
+    }
+    for name in names:
+        assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,45}", name), name
+    # The only keywords are the generator's own.
+    own = {"def", "for", "in", "if", "not", "else", "return", "None"}
+    assert names & set(keyword.kwlist) <= own
+    assert "g_x" in names and "x" in names
+    assert not list(tmp_path.iterdir()) and not Path("PWNED").exists()
+
+
+@pytest.mark.parametrize(
+    ("f", "point"),
+    [
+        (lambda x: (x - 2.0).log(), 1.0),
+        (lambda x: (x - 2.0).sqrt(), 1.0),
+        (lambda x: (x - 2.0).log1p(), -1.0),
+        (lambda x: 1.0 / (x - 1.0), 1.0),
+        (lambda x: (x - 1.0) ** -1.0, 1.0),
+        (lambda x: (x - 2.0) ** 0.5, 1.0),
+    ],
+)
+def test_domain_errors_are_the_interpreters(f: Callable[[Value], Value], point: float) -> None:
+    compiled = ag.compile(f)
+    compiled(5.0)
+    with pytest.raises((ValueError, ZeroDivisionError)) as interpreted:
+        ag.value_and_grad(f)(point)
+    with pytest.raises(interpreted.type) as raised:
+        compiled(point)
+    assert str(raised.value) == str(interpreted.value)
+    assert "line" not in str(raised.value) and "_checked" not in str(raised.value)
+
+
+def test_an_error_in_a_batch_names_the_failing_samples_value() -> None:
+    compiled = ag.compile(lambda w, x: (w * x).log(), batch=(1,))
+    assert compiled(1.0, [1.0, 2.0])[0] == pytest.approx(math.log(2.0) / 2)
+    with pytest.raises(ValueError, match=r"^log: expected a positive number, got -3\.0$"):
+        compiled(1.0, [1.0, -3.0, 2.0])
+
+
+def test_every_op_has_code_templates() -> None:
+    for op in ag.OPS.values():
+        assert op.forward_code, op
+        expected = op.arity if op.kind != "reduction" else len(op.derivative_code)
+        assert len(op.derivative_code) == expected, op
