@@ -19,6 +19,7 @@ def test_the_tutorial_notebooks_are_there() -> None:
         "01_stepping_through_backprop.ipynb",
         "02_rendering_graphs.ipynb",
         "04_higher_order_derivatives.ipynb",
+        "05_real_data_and_tutorial_networks.ipynb",
     } <= names
 
 
