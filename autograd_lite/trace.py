@@ -185,12 +185,13 @@ class BackwardTrace(Sequence[BackwardStep]):
         precision: int = 4,
         params: Iterable[Value] | None = None,
         max_nodes: int = 1000,
+        fields: str = "row",
     ) -> Graph:
         """Draw the graph as it was right after step k (negative k counts from the end).
 
         The edge of step k is highlighted; every node is named as in the steps; each grad
         shown is its sum so far in this pass, and a grad that nothing has reached yet
-        is drawn as pending (`grad ?`).
+        is drawn as pending (`grad ?`). The options are those of `draw_graph`.
         """
         step = self.steps[self._position(k)]
         return draw_graph(
@@ -202,6 +203,7 @@ class BackwardTrace(Sequence[BackwardStep]):
             highlight=step.edge,
             grads=self.grads_after(k),
             show_names=True,
+            fields=fields,
         )
 
     def stepper(
