@@ -21,6 +21,9 @@ from autograd_lite import atomic_write
 
 FORMAT = "autograd-lite-checkpoint"
 VERSION = 1
+# About 30 bytes a parameter: room for models of millions of scalar parameters, and a
+# bound on what a mistaken path (a huge file, /dev/zero) can make `load` read.
+MAX_BYTES = 256 * 2**20
 
 
 def encode(
@@ -70,8 +73,12 @@ def read_classes(path: str | Path) -> list[str] | None:
 
 
 def _load_document(path: str | Path) -> Any:
+    with open(path, "rb") as file:
+        data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"{path}: more than {MAX_BYTES // 2**20} MiB, too large for a checkpoint")
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=_no_constant)
+        return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
         # ValueError covers JSONDecodeError, UnicodeDecodeError, NaN/Infinity
         # and integers too long to parse; RecursionError, absurdly deep nesting.

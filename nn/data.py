@@ -343,6 +343,7 @@ def read_csv(
     *,
     labels: bool = False,
     max_columns: int = MAX_CSV_COLUMNS,
+    max_cells: int | None = None,
 ) -> Table:
     """Read a CSV file (a path, or an open text stream such as `sys.stdin`) of numbers.
 
@@ -351,23 +352,28 @@ def read_csv(
     other row must have as many cells as the first, each a finite number, except
     that with `labels=True` the last cell of each row is kept as text in
     `Table.labels` (a class number or a class name). A row of more than
-    `max_columns` cells is refused as soon as it is read.
+    `max_columns` cells is refused as soon as it is read, and so is a file of more
+    than `max_cells` cells in all (no limit by default).
 
     Raises ValueError naming the source, line and column for malformed content,
     and OSError (FileNotFoundError, ...) when the file cannot be read.
     """
     _check_count("max_columns", max_columns, 1)
+    if max_cells is not None:
+        _check_count("max_cells", max_cells, 1)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         # utf-8-sig: spreadsheet programs start a CSV with a byte-order mark.
         with path.open(encoding="utf-8-sig", newline="") as file:
-            return _read_table(file, str(path), labels, max_columns)
+            return _read_table(file, str(path), labels, max_columns, max_cells)
     name = str(getattr(source, "name", "<stream>"))
-    return _read_table(source, name, labels, max_columns)
+    return _read_table(source, name, labels, max_columns, max_cells)
 
 
-def _read_table(file: TextIO, name: str, labels: bool, max_columns: int) -> Table:
-    rows = _csv_rows(file, name, max_columns)
+def _read_table(
+    file: TextIO, name: str, labels: bool, max_columns: int, max_cells: int | None
+) -> Table:
+    rows = _csv_rows(file, name, max_columns, max_cells)
     header = None
     if rows and not any(_is_number(cell) for cell in rows[0][1]):
         header = rows.pop(0)[1]
@@ -387,9 +393,12 @@ def _read_table(file: TextIO, name: str, labels: bool, max_columns: int) -> Tabl
     return Table(name, [line for line, _ in rows], numbers, texts if labels else None, header)
 
 
-def _csv_rows(file: TextIO, name: str, max_columns: int) -> list[tuple[int, list[str]]]:
+def _csv_rows(
+    file: TextIO, name: str, max_columns: int, max_cells: int | None
+) -> list[tuple[int, list[str]]]:
     """(line number, stripped cells) of each non-blank row."""
     rows = []
+    cells_read = 0
     try:
         reader = csv.reader(file, strict=True)
         for cells in reader:
@@ -397,6 +406,11 @@ def _csv_rows(file: TextIO, name: str, max_columns: int) -> list[tuple[int, list
                 raise ValueError(
                     f"{name}, line {reader.line_num}: {len(cells)} columns, more than the "
                     f"limit of {max_columns}"
+                )
+            cells_read += len(cells)
+            if max_cells is not None and cells_read > max_cells:
+                raise ValueError(
+                    f"{name}, line {reader.line_num}: more than the limit of {max_cells} cells"
                 )
             stripped = [cell.strip() for cell in cells]
             if any(stripped):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 
@@ -32,6 +33,9 @@ def _target(where: str, index: int, target: object, allowed: tuple[float, ...] |
         target = target.data
     if isinstance(target, bool) or not isinstance(target, numbers.Real):
         raise TypeError(f"{where}: targets[{index}] must be a number, got {target!r}")
+    if not math.isfinite(target):
+        # A nan or infinite target makes the loss and every gradient nan, silently.
+        raise ValueError(f"{where}: targets[{index}] must be a finite number, got {target!r}")
     if allowed is not None and target not in allowed:
         raise ValueError(f"{where}: targets[{index}] must be one of {allowed}, got {target!r}")
     return float(target)

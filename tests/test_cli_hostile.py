@@ -23,6 +23,18 @@ from autograd_lite.cli.common import format_loss, report
 ERROR_PREFIX = "autograd-lite: error: "
 
 
+@pytest.fixture
+def null_device(tmp_path: Path) -> Path:
+    """A character device like /dev/null (1, 3) in tmp_path: a regression then harms no system
+    file. Making device nodes needs root; elsewhere the test is skipped (FIFOs cover the rest)."""
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+    return node
+
+
 def command(
     *args: str, cwd: Path, stdin: str | None = None, **options: object
 ) -> subprocess.CompletedProcess[str]:
@@ -111,12 +123,13 @@ def test_a_read_only_file_system_is_refused_before_training(tmpfs: Path) -> None
     assert result.stdout == ""
 
 
-def test_save_refuses_dev_null_before_training(tmp_path: Path) -> None:
+def test_save_refuses_a_null_device_before_training(tmp_path: Path, null_device: Path) -> None:
     # Finding 2: as root, `--save /dev/null` printed "wrote /dev/null" and made it a file.
-    result = command("train", "--epochs", "1", "--save", "/dev/null", cwd=tmp_path)
-    one_line_error(result, 2, "'/dev/null': it is a character device, not a regular file")
+    # (A copy of the device in tmp_path: a regression must not break the machine's.)
+    result = command("train", "--epochs", "1", "--save", str(null_device), cwd=tmp_path)
+    one_line_error(result, 2, "null': it is a character device, not a regular file")
     assert result.stdout == ""
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISCHR(null_device.lstat().st_mode)
 
 
 def test_save_refuses_a_fifo_and_a_symlink(tmp_path: Path) -> None:
@@ -342,6 +355,7 @@ def test_class_names_train_save_and_predict_by_name(tmp_path: Path) -> None:
 
 
 def test_predict_reads_standard_input_and_writes_a_file(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.csv")
     assert (
         command("train", "--epochs", "1", "--quiet", "--save", "m.json", cwd=tmp_path).returncode
         == 0
@@ -354,8 +368,8 @@ def test_predict_reads_standard_input_and_writes_a_file(tmp_path: Path) -> None:
     )
     assert (written.returncode, written.stdout) == (0, "")
     assert (tmp_path / "p.csv").read_text() == printed.stdout
-    refused = command("predict", "m.json", "-", "-o", "/dev/null", cwd=tmp_path, stdin="1,1\n")
-    one_line_error(refused, 2, "character device")
+    refused = command("predict", "m.json", "-", "-o", "fifo.csv", cwd=tmp_path, stdin="1,1\n")
+    one_line_error(refused, 2, "it is a FIFO")
 
 
 def test_a_huge_loss_is_printed_in_scientific_notation() -> None:
@@ -371,3 +385,48 @@ def test_quiet_silences_the_progress_output(tmp_path: Path) -> None:
     assert chatty.returncode == 0 and chatty.stderr != ""
     # Not a terminal: lines, not a bar redrawn with carriage returns.
     assert "\r" not in chatty.stderr
+
+
+# ---- the same classes elsewhere: unbounded sizes and endless inputs -------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--samples", "1000000000"], "--samples 1000000000: more than the limit of 100,000"),
+        (["--hidden", ",".join(["1024"] * 4)], "parameters, more than the limit of 1,000,000"),
+    ],
+)
+def test_sizes_beyond_the_limits_are_refused_before_building(
+    tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    result = command("train", *args, cwd=tmp_path)
+    one_line_error(result, 2, fragment)
+    assert result.stdout == ""
+
+
+def test_a_csv_of_too_many_cells_is_refused_while_reading(tmp_path: Path) -> None:
+    write_csv(tmp_path / "long.csv", "0.5,0.25,1\n" * 700_000)  # 2.1 million cells
+    result = command("train", "--data", "long.csv", cwd=tmp_path)
+    one_line_error(result, 2, "long.csv, line 666667: more than the limit of 2000000 cells")
+
+
+def test_endless_inputs_are_refused_instead_of_filling_memory(tmp_path: Path) -> None:
+    model = command("train", "--epochs", "1", "--quiet", "--save", "m.json", cwd=tmp_path)
+    assert model.returncode == 0, model.stderr
+    result = command("predict", "m.json", "/dev/zero", cwd=tmp_path)
+    one_line_error(result, 2, "/dev/zero: more than the limit of 64 MiB of text")
+    result = command("predict", "/dev/zero", "m.json", cwd=tmp_path)
+    one_line_error(result, 2, "/dev/zero: more than 256 MiB, too large for a checkpoint")
+
+
+def test_class_names_that_do_not_match_the_model_are_an_error(tmp_path: Path) -> None:
+    assert (
+        command("train", "--epochs", "1", "--quiet", "--save", "m.json", cwd=tmp_path).returncode
+        == 0
+    )
+    document = json.loads((tmp_path / "m.json").read_text())
+    document["classes"] = ["a", "b", "c"]
+    (tmp_path / "m.json").write_text(json.dumps(document))
+    result = command("predict", "m.json", "-", cwd=tmp_path, stdin="1,2\n")
+    one_line_error(result, 2, "the model has 2 classes but the file names 3")

@@ -152,3 +152,19 @@ def test_losses_reject_mismatched_batches():
 def test_softplus_keeps_tiny_values() -> None:
     # log(1 + e^-40) = e^-40 - e^-80/2 + ...: the first term is exact to double precision.
     assert F.softplus(-40.0).data == pytest.approx(math.exp(-40.0), rel=1e-15)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize(
+    ("loss", "output"),
+    [
+        (losses.mse, 0.5),
+        (losses.binary_cross_entropy, 0.5),
+        (losses.binary_cross_entropy_with_logits, 0.5),
+        (losses.hinge, 0.5),
+    ],
+)
+def test_non_finite_targets_are_refused(loss, output, bad) -> None:
+    # Issue 12's class "wrong or silent results": a nan target made every gradient nan.
+    with pytest.raises(ValueError, match=r"targets\[0\] must be"):
+        loss([output], [bad])

@@ -9,24 +9,36 @@ from pathlib import Path
 import nn
 from autograd_lite.cli.common import CommandError
 
+# Limits on what a CSV may hold, checked while reading, before anything is built from it:
+# every number becomes a Python object, and training touches each one every epoch.
+MAX_CSV_BYTES = 64 * 2**20
+MAX_CSV_CELLS = 2_000_000
+
 
 def read_text(path: Path) -> io.StringIO:
-    """The whole text of `path` ('-' is standard input) as a stream named after it."""
+    """The whole text of `path` ('-' is standard input) as a stream named after it.
+
+    At most MAX_CSV_BYTES are read, so a huge file or an endless one (/dev/zero, a
+    pipe that never closes its end) is refused instead of filling the memory.
+    """
+    name = "<stdin>" if str(path) == "-" else str(path)
     try:
         if str(path) == "-":
-            stream = io.StringIO(sys.stdin.read(), newline="")
-            stream.name = "<stdin>"
-            return stream
-        # utf-8-sig: spreadsheet programs start a CSV with a byte-order mark.
-        with path.open(encoding="utf-8-sig", newline="") as file:
-            stream = io.StringIO(file.read(), newline="")
+            text = sys.stdin.read(MAX_CSV_BYTES + 1)
+        else:
+            # utf-8-sig: spreadsheet programs start a CSV with a byte-order mark.
+            with path.open(encoding="utf-8-sig", newline="") as file:
+                text = file.read(MAX_CSV_BYTES + 1)
     except FileNotFoundError:
         raise CommandError(f"data file {str(path)!r} does not exist") from None
     except UnicodeDecodeError:
         raise CommandError(f"{path}: not a text CSV file (it is not UTF-8)") from None
     except OSError as error:
         raise CommandError(f"cannot read {str(path)!r}: {error.strerror or error}") from None
-    stream.name = str(path)
+    if len(text) > MAX_CSV_BYTES:
+        raise CommandError(f"{name}: more than the limit of {MAX_CSV_BYTES // 2**20} MiB of text")
+    stream = io.StringIO(text, newline="")
+    stream.name = name
     return stream
 
 
@@ -43,7 +55,9 @@ def parse_table(
     """`nn.data.read_csv` of an in-memory CSV, errors as one-line CommandErrors."""
     stream.seek(0)
     try:
-        return nn.data.read_csv(stream, labels=labels, max_columns=max_columns)
+        return nn.data.read_csv(
+            stream, labels=labels, max_columns=max_columns, max_cells=MAX_CSV_CELLS
+        )
     except ValueError as error:
         raise CommandError(str(error)) from None
 

@@ -28,6 +28,7 @@ examples:
   autograd-lite grad "tanh(x*w + b)" x=0.5 w=-1.5 b=2
   autograd-lite grad "x**2 * sin(y)" x=3 y=0.5 --trace
   autograd-lite grad "sigmoid(a*b + c)" a=1 b=2 c=-1 --graph graph.svg
+  autograd-lite grad "tanh(x*w + b)" x=0.5 w=-1.5 b=2 --html steps.html
   autograd-lite grad -- "-x**2" x=3        (use -- when the expression starts with '-')
 
 expressions use numbers, the declared variables, + - * / ** (and unary - +),
@@ -56,6 +57,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="also draw the computation graph; format from the suffix: " + " ".join(GRAPH_FORMATS),
     )
     grad.add_argument("--trace", action="store_true", help="print every chain-rule step")
+    grad.add_argument(
+        "--html",
+        metavar="FILE",
+        type=output_path,
+        help="also write the backprop stepper (forward, then each chain-rule step) "
+        "as one standalone .html page",
+    )
     grad.set_defaults(run=run)
 
 
@@ -69,6 +77,13 @@ def run(args: argparse.Namespace) -> int:
         )
     if graph_path is not None:
         check_output(graph_path, "--graph")
+    html_path: Path | None = args.html
+    if html_path is not None:
+        if html_path.suffix.lower() not in (".html", ".htm"):
+            raise CommandError(f"--html {str(html_path)!r}: expected a file ending in .html")
+        if graph_path is not None and html_path.resolve() == graph_path.resolve():
+            raise CommandError(f"--html and --graph name the same file: {str(html_path)!r}")
+        check_output(html_path, "--html")
     variables = parse_assignments(args.assignments)
     expression = parse(args.expression)
     root = expression.evaluate(variables)
@@ -76,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     if not root.label:
         root.label = output_name
     # trace_backward runs the backward pass itself, recording each step.
-    trace = ag.trace_backward(root) if args.trace else None
+    traced = args.trace or html_path is not None
+    trace = ag.trace_backward(root) if traced else None
     if trace is None:
         root.backward()
     for name, leaf in variables.items():
@@ -85,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
                 f"overflow: d{output_name}/d{name} = {leaf.grad!r}, beyond the float range "
                 "(the value itself is finite)"
             )
+    outputs: dict[Path, bytes] = {}
     if graph_path is not None:
         try:
             # With --trace, name every node (v2, v4, ...) as the trace does.
@@ -92,8 +109,15 @@ def run(args: argparse.Namespace) -> int:
             picture = graph.pipe(graph_path.suffix.lstrip("."))
         except (GraphRenderError, ValueError) as error:
             raise CommandError(f"cannot draw the graph into {str(graph_path)!r}: {error}") from None
-        write_outputs({graph_path: picture})
-    if trace is not None:
+        outputs[graph_path] = picture
+    if html_path is not None and trace is not None:
+        try:
+            page = trace.stepper(max_nodes=GRAPH_MAX_NODES).html()
+        except (GraphRenderError, ValueError) as error:
+            raise CommandError(f"cannot draw the steps into {str(html_path)!r}: {error}") from None
+        outputs[html_path] = page.encode("utf-8")
+    write_outputs(outputs)
+    if args.trace and trace is not None:
         print(trace)
         print()
     print(f"{output_name} = {expression.source.strip()} = {root.data!r}")

@@ -58,6 +58,11 @@ def run(args: argparse.Namespace) -> int:
         check_output(output, "--output")
     model = load_model(args.model)
     names = load_class_names(args.model)
+    classes = max(2, model.sizes[-1])
+    if names is not None and len(names) != classes:
+        raise CommandError(
+            f"{args.model}: the model has {classes} classes but the file names {len(names)}"
+        )
     rows = _feature_rows(read_text(args.data), model.nin, names is not None)
     outputs = nn.train.predict(model, rows)
     threshold = nn.train.decision_threshold(model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import sys
 from collections.abc import Callable
@@ -30,6 +31,9 @@ MAX_LAYER_WIDTH = 1024
 # A CSV is refused beyond these before anything is built from it.
 MAX_FEATURES = 1024
 MAX_CLASSES = 100
+# A built-in set and a model are refused beyond these before they are built.
+MAX_SAMPLES = 100_000
+MAX_PARAMETERS = 1_000_000
 
 DATA_SETS: dict[str, Callable[[int, int], tuple[list[list[float]], list[int]]]] = {
     "moons": lambda n, seed: nn.data.make_moons(n, noise=0.1, seed=seed),
@@ -74,7 +78,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         type=positive_int,
         default=200,
-        help="size of a built-in set (default: 200)",
+        help=f"size of a built-in set, at most {MAX_SAMPLES:,} (default: 200)",
     )
     train.add_argument(
         "--hidden",
@@ -147,6 +151,13 @@ def run(args: argparse.Namespace) -> int:
     classes = len(data.classes)
     outputs = 1 if classes == 2 else classes
     loss = "binary_cross_entropy_with_logits" if classes == 2 else "cross_entropy"
+    widths = [len(X[0]), *args.hidden, outputs]
+    parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(widths))
+    if parameters > MAX_PARAMETERS:
+        raise CommandError(
+            f"MLP({widths[0]}, {widths[1:]}) would have {parameters:,} parameters, more than "
+            f"the limit of {MAX_PARAMETERS:,}; use fewer or narrower --hidden layers"
+        )
     model = nn.MLP(len(X[0]), [*args.hidden, outputs], seed=args.seed)
     optimizer_class = nn.optim.Adam if args.optimizer == "adam" else nn.optim.SGD
     optimizer = optimizer_class(model.parameters(), lr=args.lr)
@@ -200,6 +211,10 @@ class TrainingData:
 
 def _training_data(name: str, samples: int, seed: int) -> TrainingData:
     if name in DATA_SETS:
+        if samples > MAX_SAMPLES:
+            raise CommandError(
+                f"--samples {samples}: more than the limit of {MAX_SAMPLES:,} samples"
+            )
         try:
             X, y = DATA_SETS[name](samples, seed)
         except ValueError as error:
