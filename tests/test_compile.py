@@ -407,3 +407,79 @@ def test_every_op_has_code_templates() -> None:
         assert op.forward_code, op
         expected = op.arity if op.kind != "reduction" else len(op.derivative_code)
         assert len(op.derivative_code) == expected, op
+
+
+# ---- nn.train.fit(..., compile=True) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("loss", "sizes", "make"),
+    [
+        ("hinge", [8, 1], lambda: nn.data.make_moons(40, noise=0.1, seed=1, signed=True)),
+        ("mse", [6, 1], lambda: nn.data.make_moons(40, noise=0.1, seed=2)),
+        (
+            "binary_cross_entropy_with_logits", [6, 1],
+            lambda: nn.data.make_moons(40, noise=0.1, seed=3),
+        ),
+        (
+            "cross_entropy", [6, 3],
+            lambda: nn.data.make_blobs(45, centers=[[0, 0], [3, 3], [0, 3]], seed=4),
+        ),
+    ],
+)
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_fit_compiled_and_interpreted_histories_agree(
+    loss: str, sizes: list[int], make: Callable[[], Any], batch_size: int | None
+) -> None:
+    X, y = make()
+    runs = []
+    for compiled in (True, False):
+        model = nn.MLP(2, sizes, seed=7)
+        history = nn.train.fit(
+            model, X, y, loss=loss, epochs=6, batch_size=batch_size, seed=0, l2=1e-3,
+            optimizer=nn.optim.SGD(model.parameters(), lr=0.2), progress=False,
+            compile=compiled,
+        )
+        runs.append((history, [p.data for p in model.parameters()]))
+    (compiled_history, compiled_params), (history, params) = runs
+    for name, values in history.records.items():
+        assert compiled_history[name] == pytest.approx(values, rel=1e-9, abs=1e-12), name
+    assert compiled_history.final == pytest.approx(history.final, rel=1e-9)
+    assert compiled_params == pytest.approx(params, rel=1e-9, abs=1e-12)
+
+
+class _Branching(nn.Module[Value]):
+    def __init__(self) -> None:
+        self.w = [Value(0.5), Value(-0.3)]
+
+    def forward(self, x: list[Value]) -> Value:
+        z = ag.dot(self.w, x)
+        return z if z > 0 else z * 0.5
+
+
+def test_fit_falls_back_with_one_line_when_it_cannot_compile(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    X, y = nn.data.make_moons(20, noise=0.1, seed=5, signed=True)
+
+    def custom(outputs: list[Any], targets: list[Any]) -> Value:
+        return nn.losses.hinge(outputs, targets)
+
+    for model, loss, reason in [
+        (nn.MLP(2, [4, 1], seed=1), custom, "the loss is a loss function"),
+        (_Branching(), "hinge", "_Branching branches on Values"),
+    ]:
+        fitted = nn.train.fit(model, X, y, loss=loss, epochs=2)
+        notes = [line for line in capsys.readouterr().err.splitlines() if "not compiled" in line]
+        assert notes == [f"fit: not compiled ({reason}, not one of mse, hinge, "
+                         "binary_cross_entropy_with_logits, cross_entropy); interpreting"
+                         if loss is custom else f"fit: not compiled ({reason}); interpreting"]
+        assert fitted.epochs == 2
+    nn.train.fit(_Branching(), X, y, loss="hinge", epochs=1, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_fit_checks_targets_before_compiling() -> None:
+    X, y = nn.data.make_moons(10, seed=0)
+    with pytest.raises(ValueError, match="hinge: targets"):
+        nn.train.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss="hinge", progress=False)

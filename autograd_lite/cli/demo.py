@@ -103,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         l2=L2,
         scheduler=schedule,
         progress=not args.quiet,
+        compile=True,  # generated code for the step: see ag.compile
     )
     final = history.final
     print(f"final loss {format_loss(final['loss'])}, accuracy {final['accuracy']:.1%}")
