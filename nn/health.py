@@ -1,9 +1,11 @@
 """Training-health statistics of an MLP, per layer, as in Karpathy's "activations and gradients".
 
-For each layer of a model with a `layers` list (an `MLP`), measured on one batch:
+For each layer of a model with a `layers` list (an `MLP`); `fit(..., health=True)`
+measures the activations on the first `SAMPLES` training inputs and the gradients and
+update of the epoch's last step:
 - ``act_mean``, ``act_std``: mean and standard deviation of the layer's outputs
   (after its activation) over every sample and unit;
-- ``dead`` (ReLU layers): the fraction of units that output 0 for every sample;
+- ``dead`` (ReLU layers): the fraction of units that output 0 for every input;
   ``saturated`` (tanh and sigmoid layers): the fraction of outputs within 0.03
   of the activation's bounds, where its derivative nearly vanishes;
 - ``grad_std``: standard deviation of the loss gradient over the layer's
@@ -23,6 +25,7 @@ from typing import Any
 import autograd_lite as ag
 from autograd_lite import Value
 
+SAMPLES = 256
 STATISTICS = ("act_mean", "act_std", "dead", "saturated", "grad_std", "update_ratio")
 SATURATION_MARGIN = 0.03
 
