@@ -365,10 +365,10 @@ class _Generator:
     def _straight(self) -> None:
         w = self.writer
         root = self.plan.root
-        w.line(1, "# forward")
+        if any(node.op is not None for node in self.order):
+            w.line(1, "# forward")
         self._forward_lines(1, self.order)
         self.gradients_known: set[Value] = set()
-        w.line(1, "# backward: each gradient gathered from its consumers, last node first")
         self._backward_in_loop(1, seed="1.0")
         w.line(1, f"return {self.name[root]}, {self._aux()}, {self._grads()}")
 
@@ -408,15 +408,15 @@ class _Generator:
         else:
             header = f"for {', '.join(targets)} in _zip({', '.join(p for _, p in batch)}):"
         w.line(1, header)
-        w.line(2, "# forward")
+        if any(node.op is not None for node in inside):
+            w.line(2, "# forward")
         self._forward_lines(2, inside)
         w.line(2, f"_total += {self.name[root]}")
         if plan.aux is not None:
             w.line(2, f"_aux.append({self._aux()})")
-        if root in self.in_loop and root in self.needs_grad:
-            w.line(2, "# backward: each gradient gathered from its consumers, last node first")
         self._backward_in_loop(2, seed="1.0" if root in self.in_loop else "")
-        w.line(1, "# backward, once, through what every sample shares")
+        if any(node not in self.in_loop for node in self.needs_grad):
+            w.line(1, "# backward, once, through what every sample shares")
         # After the loop: the chain rule through what every sample shares, once.
         for node in reversed(self.grad_order):
             if node in self.in_loop or node not in self.needs_grad:
@@ -452,6 +452,10 @@ class _Generator:
             return
         self.gradient[root] = seed
         self.gradients_known.add(root)
+        if len(nodes) > 1:
+            self.writer.line(
+                indent, "# backward: each gradient gathered from its consumers, last node first"
+            )
         dominator: dict[Value, Value | None] = {root: None}
         depth: dict[Value, int] = {root: 0}
         for node in nodes[1:]:

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 import autograd_lite as ag
 import nn
 from autograd_lite import Value
-from autograd_lite.codegen import MAX_TERMS
+from autograd_lite.cli import main
+from autograd_lite.codegen import MAX_TERMS, RUNTIME
 from tests.test_properties import SMOOTH_OPS, evaluate, small, trees
 
 
@@ -135,6 +136,13 @@ def test_long_sums_are_split_in_the_interpreters_order() -> None:
     assert (value, grads) == ag.value_and_grad(f)(values)
     # Every line of the sum holds at most MAX_TERMS terms plus the partial sum.
     assert max(line.count(" + ") for line in compiled.source.splitlines()) <= MAX_TERMS
+
+
+def test_a_function_returning_an_argument() -> None:
+    assert ag.compile(lambda x: x)(2.0) == (2.0, 1.0)
+    assert ag.compile(lambda w, x: w, batch=(1,))(2.0, [1.0, 5.0]) == (2.0, 1.0)
+    assert ag.compile(lambda w, x: x, batch=(1,))(2.0, [1.0, 5.0]) == (3.0, 0.0)
+    assert ag.compile(lambda w, x: w * 0.0 + 4.0)(2.0, 1.0) == (4.0, 0.0)
 
 
 def test_deep_relu_chains_compile_past_pythons_nesting_limit() -> None:
@@ -483,3 +491,28 @@ def test_fit_checks_targets_before_compiling() -> None:
     X, y = nn.data.make_moons(10, seed=0)
     with pytest.raises(ValueError, match="hinge: targets"):
         nn.train.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss="hinge", progress=False)
+
+
+# ---- the command line -------------------------------------------------------------------
+
+
+def test_grad_source_prints_the_generated_code_that_computes_the_same_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["grad", "relu(x*w + b) + log(x)", "x=0.5", "w=-1.5", "b=2", "--source"]) == 0
+    out = capsys.readouterr().out
+    printed, source = out.split("\n\n", 1)
+    assert source.startswith("def f(x, w, b):\n")
+    assert "if not " in source and "_checked_log(x)" in source
+    namespace: dict[str, Any] = dict(RUNTIME)
+    exec(source, namespace)
+    value, _, grads = namespace["f"](0.5, -1.5, 2.0)
+    # Hand-derived: relu(1.25) + log(0.5); d/dx = w + 1/x, d/dw = x, d/db = 1.
+    assert value == pytest.approx(1.25 + math.log(0.5))
+    assert grads == pytest.approx([-1.5 + 2.0, 0.5, 1.0])
+    assert f"df/dx = {grads[0]!r}" in printed
+
+
+def test_grad_source_of_a_constant_expression(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grad", "2 + 3", "--source"]) == 0
+    assert "def f():" in capsys.readouterr().out

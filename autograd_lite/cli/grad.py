@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import math
 from collections.abc import Collection
 from pathlib import Path
@@ -16,7 +17,7 @@ from autograd_lite.cli.common import (
     parse_assignments,
     write_outputs,
 )
-from autograd_lite.expression import EvaluationError, parse
+from autograd_lite.expression import EvaluationError, Expression, parse
 from autograd_lite.render import GraphRenderError
 
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
@@ -28,6 +29,7 @@ examples:
   autograd-lite grad "tanh(x*w + b)" x=0.5 w=-1.5 b=2
   autograd-lite grad "x**2 * sin(y)" x=3 y=0.5 --trace
   autograd-lite grad "sigmoid(a*b + c)" a=1 b=2 c=-1 --graph graph.svg
+  autograd-lite grad "relu(x*w + b)" x=0.5 w=-1.5 b=2 --source
   autograd-lite grad "tanh(x*w + b)" x=0.5 w=-1.5 b=2 --html steps.html
   autograd-lite grad -- "-x**2" x=3        (use -- when the expression starts with '-')
 
@@ -57,6 +59,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="also draw the computation graph; format from the suffix: " + " ".join(GRAPH_FORMATS),
     )
     grad.add_argument("--trace", action="store_true", help="print every chain-rule step")
+    grad.add_argument(
+        "--source",
+        action="store_true",
+        help="also print the straight-line Python code that ag.compile generates for it",
+    )
     grad.add_argument(
         "--html",
         metavar="FILE",
@@ -124,7 +131,29 @@ def run(args: argparse.Namespace) -> int:
     width = max((len(name) for name in variables), default=0)
     for name, leaf in variables.items():
         print(f"d{output_name}/d{name:<{width}} = {leaf.grad!r}")
+    if args.source:
+        print()
+        print(_generated_source(expression, variables, output_name), end="")
     return ExitStatus.OK
+
+
+def _generated_source(expression: Expression, variables: dict[str, ag.Value], name: str) -> str:
+    """The code ag.compile generates for the expression as a function of its variables."""
+    names = list(variables)
+
+    def function(*values: ag.Value) -> ag.Value:
+        return expression.evaluate(dict(zip(names, values)))
+
+    function.__name__ = name
+    # The generated function's parameters take the variables' names.
+    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_ONLY) for n in names]
+    )
+    compiled = ag.compile(function, tuple(range(len(names)))) if names else ag.compile(
+        function, wrt=[]
+    )
+    compiled(*(leaf.data for leaf in variables.values()))
+    return compiled.source
 
 
 def _output_name(variables: Collection[str]) -> str:
