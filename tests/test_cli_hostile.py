@@ -430,3 +430,61 @@ def test_class_names_that_do_not_match_the_model_are_an_error(tmp_path: Path) ->
     (tmp_path / "m.json").write_text(json.dumps(document))
     result = command("predict", "m.json", "-", cwd=tmp_path, stdin="1,2\n")
     one_line_error(result, 2, "the model has 2 classes but the file names 3")
+
+
+# ---- the README's exit statuses, each through a real process ----------------------------
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_training_exits_130_and_writes_nothing(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograd_lite", "train", "--epochs", "100000", "--save", "m.json"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("training")
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.splitlines()[-1] == f"{ERROR_PREFIX}interrupted"
+    assert "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_that_goes_away_exits_141_quietly(tmp_path: Path) -> None:
+    write_csv(tmp_path / "rows.csv", "0.5,0.5\n" * 1000)
+    assert (
+        command("train", "--epochs", "1", "--quiet", "--save", "m.json", cwd=tmp_path).returncode
+        == 0
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograd_lite", "predict", "m.json", "rows.csv"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the output comes, as after `| head`
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert stderr == b""
+
+
+def test_a_checkpoint_whose_architecture_implies_other_parameters_is_refused(
+    tmp_path: Path,
+) -> None:
+    # Finding 9: 3,000 numbers and sizes [3000] * 5 built 45 million Values (73 s, 5.9 GB).
+    document = {
+        "format": "autograd-lite-checkpoint",
+        "version": 1,
+        "model": "MLP",
+        "config": {"nin": 3000, "sizes": [3000, 3000, 3000, 3000, 3000]},
+        "parameters": {f"p{i}": 0.0 for i in range(3000)},
+    }
+    (tmp_path / "m.json").write_text(json.dumps(document))
+    result = command("predict", "m.json", "-", cwd=tmp_path, stdin="1\n")
+    one_line_error(result, 2, "makes a MLP of 45015000 parameters, but the file holds 3000")

@@ -277,7 +277,11 @@ def test_svg_without_dot_comes_from_webassembly_graphviz() -> None:
 
 @pytest.mark.usefixtures("no_dot")
 @pytest.mark.parametrize("suffix", [".png", ".pdf"])
-def test_png_and_pdf_without_dot_raise_a_clear_error(tmp_path: Path, suffix: str) -> None:
+def test_png_and_pdf_without_dot_raise_a_clear_error(
+    tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without resvg-py too: with it, PNG needs no `dot` (tests/test_render_png.py).
+    monkeypatch.setattr("autograd_lite.render._resvg", lambda: None)
     graph = ag.draw_graph(small_graph()[3])
     target = tmp_path / f"graph{suffix}"
     with pytest.raises(GraphvizNotFoundError, match="Install the Graphviz system package"):
@@ -540,3 +544,21 @@ def test_ctrl_c_interrupts_a_webassembly_render_at_once() -> None:
     # Uninterrupted, this graph takes over 8 s on the reference machine.
     assert float(seconds) < 4.0
     assert result.stdout.splitlines()[-1] == "True"
+
+
+@pytest.mark.usefixtures("no_dot")
+def test_save_goes_through_the_atomic_writer(tmp_path: Path) -> None:
+    # Issue 12, findings 2 and 3: Graph.save replaced symlinks and wrote predictable names.
+    graph = ag.draw_graph(small_graph()[3])
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    (tmp_path / "g.svg").symlink_to(victim)
+    with pytest.raises(FileExistsError, match="symbolic link"):
+        graph.save(tmp_path / "g.svg")
+    assert victim.read_text() == "precious"
+    kept = tmp_path / "kept.dot"
+    kept.write_text("old")
+    kept.chmod(0o600)
+    graph.save(kept)
+    assert (kept.read_text(), stat.S_IMODE(kept.stat().st_mode)) == (GOLDEN_LR, 0o600)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.svg", "kept.dot", "victim"]
