@@ -114,7 +114,8 @@ class Graph:
     """A drawn computation graph: DOT text, SVG, image files, and display in Jupyter.
 
     Images come from the Graphviz `dot` program when it is on PATH, otherwise from
-    the bundled WebAssembly Graphviz, which makes SVG only; `.dot` files need neither.
+    the bundled WebAssembly Graphviz, which makes SVG (and PNG through the optional
+    resvg-py package); `.dot` files need neither.
     """
 
     def __init__(self, digraph: graphviz.Digraph, node_count: int) -> None:
@@ -134,7 +135,8 @@ class Graph:
 
         'dot' gives the DOT text itself (`source`), not laid out. Raises
         GraphvizNotFoundError for a format other than SVG or DOT when the Graphviz
-        `dot` program is not installed.
+        `dot` program is not installed, except PNG when resvg-py is (the
+        `autograd-lite[png]` extra).
         """
         if not isinstance(format, str) or not format:
             raise TypeError(f"Graph.pipe: format must be a non-empty str, got {format!r}")
@@ -143,10 +145,13 @@ class Graph:
             return self.source.encode("utf-8")
         if shutil.which("dot") is not None:
             return self._pipe_with_dot_program(format)
+        if format == "png" and _resvg() is not None:
+            return _rasterise(self.pipe("svg"))
         if format not in FORMATS_WITHOUT_DOT:
             raise GraphvizNotFoundError(
                 f"rendering {format!r} needs the Graphviz 'dot' program, which is not on PATH. "
-                f"{INSTALL_GRAPHVIZ} SVG and .dot work without it."
+                f"{INSTALL_GRAPHVIZ} SVG and .dot work without it, and so does PNG with the "
+                "optional resvg-py package: pip install 'autograd-lite[png]'."
             )
         if self.node_count > WEBASSEMBLY_MAX_NODES:
             raise GraphRenderError(
@@ -182,7 +187,8 @@ class Graph:
     def save(self, path: str | PathLike[str]) -> Path:
         """Write the graph to `path` in the format its suffix names: .svg, .png, .pdf or .dot.
 
-        Returns the path written. PNG and PDF need the Graphviz `dot` program. The file
+        Returns the path written. PDF needs the Graphviz `dot` program, and so does PNG
+        unless resvg-py is installed (`pip install 'autograd-lite[png]'`). The file
         is replaced atomically and only if it is a regular file (`autograd_lite.atomic_write`).
         """
         target = Path(path)
@@ -208,6 +214,36 @@ class Graph:
 
     def _repr_svg_(self) -> str:
         return self.svg()
+
+
+def _resvg() -> Any:
+    """The resvg-py module (a Rust SVG renderer), or None when it is not installed."""
+    try:
+        import resvg_py  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        return None
+    return resvg_py
+
+
+_POINT_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def _rasterise(svg: bytes) -> bytes:
+    """PNG pixels of a Graphviz SVG, drawn by resvg-py with the system's fonts.
+
+    Sizes in points become CSS pixels (4/3 px per point), as a browser shows the SVG.
+    """
+    text = svg.decode("utf-8")
+    text = _POINT_SIZE.sub(
+        lambda m: f'<svg width="{float(m.group(1)) * 4 / 3:.2f}" '
+        f'height="{float(m.group(2)) * 4 / 3:.2f}"',
+        text[text.index("<svg") :],
+        count=1,
+    )
+    try:
+        return bytes(_resvg().svg_to_bytes(svg_string=text))
+    except ValueError as error:
+        raise GraphRenderError(f"resvg-py could not draw the graph as PNG: {error}") from error
 
 
 INSTALL_GRAPHVIZ = (
