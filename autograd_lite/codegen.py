@@ -1,10 +1,11 @@
 """Python source for a traced graph: its forward pass and the chain rule over plain floats.
 
 `generate` writes one function. Each node is one line named after its label
-(sanitised) or its position; the backward pass is one line per node that
-gathers its gradient from its consumers, in the interpreter's order, so the
-results are the interpreter's. The formulas come from the op table's code
-templates, and the names they call from `ops.CODE_HELPERS`.
+(sanitised) or, as in drawings and traces, its position (v6); the backward
+pass is one line per node that gathers its gradient from its consumers, in
+the interpreter's order, so the results are the interpreter's. The formulas
+come from the op table's code templates, and the names they call from
+`ops.CODE_HELPERS`.
 
 With a batch, the nodes that do not depend on the sample (parameters, an L2
 term) are computed once before the loop over the samples, and their
@@ -266,7 +267,7 @@ class _Generator:
                 captured.append(node)
                 self.name[node] = self.names.take(sanitise(node.label) or f"c{len(captured)}")
             else:
-                self.name[node] = self.names.take(sanitise(node.label) or f"t{position}")
+                self.name[node] = self.names.take(sanitise(node.label) or f"v{position}")
         for node in self.grad_order:
             if node in self.needs_grad:
                 self.gradient[node] = self.names.take("g_" + self.name[node])
@@ -415,8 +416,7 @@ class _Generator:
         if plan.aux is not None:
             w.line(2, f"_aux.append({self._aux()})")
         self._backward_in_loop(2, seed="1.0" if root in self.in_loop else "")
-        if any(node not in self.in_loop for node in self.needs_grad):
-            w.line(1, "# backward, once, through what every sample shares")
+        after_loop = len(w.lines)
         # After the loop: the chain rule through what every sample shares, once.
         for node in reversed(self.grad_order):
             if node in self.in_loop or node not in self.needs_grad:
@@ -437,6 +437,8 @@ class _Generator:
             else:
                 continue
             self.gradients_known.add(node)
+        if len(w.lines) > after_loop:
+            w.lines.insert(after_loop, "    # backward, once, through what every sample shares")
         w.line(1, f"return _total / _n, {'_aux' if plan.aux is not None else 'None'}, "
                   f"{self._grads(scale='_n')}")
 
