@@ -301,7 +301,8 @@ class _WebAssemblyGraphviz:
             except wasmtime.WasmtimeError as error:
                 self._discard()
                 raise GraphRenderError(
-                    f"the WebAssembly Graphviz could not be loaded ({error}); the process may be "
+                    f"the WebAssembly Graphviz could not be loaded ({_summary(error)}); the "
+                    "process may be "
                     f"short of memory (a ulimit?). {INSTALL_GRAPHVIZ}"
                 ) from None
             failure = outcome.get("error")
@@ -383,6 +384,14 @@ def _interruptible_backend() -> tuple[Any, Any]:
     except (AttributeError, TypeError):
         return WasmtimeBackend(), None
     return backend, backend._engine
+
+
+def _summary(error: BaseException) -> str:
+    """The first and last lines of a wasmtime error: what failed, and its cause."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else type(error).__name__
+    return f"{lines[0]}: {lines[-1]}"
 
 
 def _cause(error: BaseException) -> str:

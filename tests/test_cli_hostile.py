@@ -7,6 +7,7 @@ nothing the user had on disk lost, replaced by a non-regular file or left half-w
 
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -385,6 +386,11 @@ def test_quiet_silences_the_progress_output(tmp_path: Path) -> None:
     assert chatty.returncode == 0 and chatty.stderr != ""
     # Not a terminal: lines, not a bar redrawn with carriage returns.
     assert "\r" not in chatty.stderr
+    # The progress output's last reading and the final line agree.
+    last = chatty.stderr.splitlines()[-1]
+    loss, accuracy = re.search(r"loss=(\S+) accuracy=(\S+)", last).groups()  # type: ignore[union-attr]
+    final = f"final loss {loss}, accuracy {float(accuracy):.1%}"
+    assert final in chatty.stdout.splitlines()
 
 
 # ---- the same classes elsewhere: unbounded sizes and endless inputs -------------------
@@ -488,3 +494,21 @@ def test_a_checkpoint_whose_architecture_implies_other_parameters_is_refused(
     (tmp_path / "m.json").write_text(json.dumps(document))
     result = command("predict", "m.json", "-", cwd=tmp_path, stdin="1\n")
     one_line_error(result, 2, "makes a MLP of 45015000 parameters, but the file holds 3000")
+
+
+@pytest.mark.slow
+def test_a_memory_limit_while_drawing_is_one_line(tmp_path: Path) -> None:
+    # Finding 6: under `ulimit -v 4000000`, wasmtime's "mmap failed" escaped as a traceback.
+    import resource
+
+    def limit_memory() -> None:
+        limit = 4_000_000 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    no_dot = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    result = command(
+        "grad", "x*2", "x=1", "--graph", "g.svg", cwd=tmp_path, env=no_dot,
+        preexec_fn=limit_memory,
+    )  # fmt: skip
+    one_line_error(result, 2, "mmap failed")
+    assert list(tmp_path.iterdir()) == []
