@@ -183,10 +183,13 @@ class Stepper:
             terms.append(step.contribution)
             sum_text = ""
             if arrivals[step.parent] > 1:
-                so_far = " + ".join(self._number(t) for t in terms)
+                added = " + ".join(self._number(t) for t in terms)
+                total = self._number(step.parent_grad)
+                running = total if len(terms) == 1 else f"{added} = {total}"
+                if len(terms) < arrivals[step.parent]:
+                    running += " so far"
                 sum_text = (
-                    f"d{root_name}/d{_d(step.parent_name)} = {so_far} = "
-                    f"{self._number(step.parent_grad)} "
+                    f"d{root_name}/d{_d(step.parent_name)} = {running} "
                     f"({len(terms)} of {arrivals[step.parent]} contributions)"
                 )
             yield Frame(

@@ -61,7 +61,8 @@ def test_a_node_fed_by_several_edges_shows_a_running_sum() -> None:
     assert [f.grad for f in into_x] == ["1.0000", "4.0000", "7.0000"]
     assert [f.partial for f in into_x] == [True, True, False]
     assert into_x[-1].sum_text == "dy/dx = 1.0000 + 3.0000 + 3.0000 = 7.0000 (3 of 3 contributions)"
-    assert into_x[0].sum_text == "dy/dx = 1.0000 = 1.0000 (1 of 3 contributions)"
+    assert into_x[0].sum_text == "dy/dx = 1.0000 so far (1 of 3 contributions)"
+    assert into_x[1].sum_text == "dy/dx = 1.0000 + 3.0000 = 4.0000 so far (2 of 3 contributions)"
 
 
 def test_the_last_frame_leaves_every_grad_as_backward_does() -> None:

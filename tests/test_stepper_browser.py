@@ -221,9 +221,9 @@ def take_screenshot(path: Path, width: int = 1100) -> Path:
     """Screenshot the 2-2-1 network's stepper mid-way through backward, a running sum shown."""
     loss, params = network()
     trace = ag.trace_backward(loss)
-    # The step that completes x_0's grad: two contributions, so the running sum shows.
-    x0 = next(v for v in ag.topological_order(loss) if v.label == "x_0")
-    k = len(ag.topological_order(loss)) + 1 + max(s.index for s in trace if s.parent is x0)
+    # The first of x_1's two contributions: a partial sum, and grads still to come.
+    x1 = next(v for v in ag.topological_order(loss) if v.label == "x_1")
+    k = len(ag.topological_order(loss)) + 1 + min(s.index for s in trace if s.parent is x1)
     with chromium(width=width, height=1000) as driver:
         stepper = open_page(driver, trace, path.parent, params=params)
         for _ in range(k):
