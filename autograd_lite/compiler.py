@@ -15,6 +15,7 @@ import inspect
 import itertools
 import linecache
 import numbers
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -283,7 +284,10 @@ class CompiledFunction:
         # The source holds no user text but sanitised names (codegen.sanitise).
         exec(builtins.compile(generated.source, filename, "exec"), namespace)
         function_name = generated.source.split("(", 1)[0].removeprefix("def ")
-        return _Program(namespace[function_name], generated.source, aux_shape)
+        program = _Program(namespace[function_name], generated.source, aux_shape)
+        # The lines stay readable for as long as the code can raise.
+        weakref.finalize(program, linecache.cache.pop, filename, None)
+        return program
 
 
 def _aux_items(aux: Any) -> tuple[list[Value | float], Any]:

@@ -2,10 +2,13 @@
 here is value_and_grad, itself checked against central differences and PyTorch), shapes,
 re-tracing, refusals, hostile labels, and errors."""
 
+import gc
 import io
 import keyword
+import linecache
 import math
 import re
+import threading
 import tokenize
 from collections.abc import Callable
 from pathlib import Path
@@ -516,3 +519,61 @@ def test_grad_source_prints_the_generated_code_that_computes_the_same_numbers(
 def test_grad_source_of_a_constant_expression(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grad", "2 + 3", "--source"]) == 0
     assert "def f():" in capsys.readouterr().out
+
+
+def test_a_trace_refuses_comparisons_in_its_own_thread_only() -> None:
+    tracing, compared = threading.Event(), threading.Event()
+    results: list[object] = []
+
+    def f(w: list[Value]) -> Value:
+        tracing.set()
+        assert compared.wait(10)
+        return ag.dot(w, w)
+
+    def compare() -> None:
+        assert tracing.wait(10)
+        try:
+            results.append(Value(1.0) < Value(2.0))
+        except TypeError as error:
+            results.append(error)
+        compared.set()
+
+    other = threading.Thread(target=compare)
+    other.start()
+    assert ag.compile(f)([1.0, 2.0]) == (5.0, [2.0, 4.0])
+    other.join()
+    assert results == [True]
+
+
+def test_threads_share_a_compiled_function() -> None:
+    compiled = ag.compile(lambda w: ag.dot(w, w))
+    failures: list[BaseException] = []
+
+    def work(size: int) -> None:
+        try:
+            for _ in range(50):
+                w = [float(k) for k in range(size)]
+                assert compiled(w) == (sum(k * k for k in range(size)), [2.0 * k for k in w])
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=work, args=(size,)) for size in (2, 3, 4, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
+def test_generated_lines_show_in_tracebacks_and_are_released() -> None:
+    compiled = ag.compile(lambda x: (x - 2.0).log())
+    compiled(3.0)
+    with pytest.raises(ValueError) as raised:
+        compiled(1.0)
+    frames = [entry for entry in raised.traceback if "ag.compile" in str(entry.path)]
+    assert frames and "_checked_log" in str(frames[0].statement)
+    filename = str(frames[0].path)
+    assert filename in linecache.cache
+    del compiled, raised, frames
+    gc.collect()
+    assert filename not in linecache.cache
