@@ -20,6 +20,7 @@ def test_the_tutorial_notebooks_are_there() -> None:
         "02_rendering_graphs.ipynb",
         "04_higher_order_derivatives.ipynb",
         "05_real_data_and_tutorial_networks.ipynb",
+        "06_compiling.ipynb",
     } <= names
 
 
