@@ -60,7 +60,36 @@ def check_target(path: PathLike) -> Path:
     """
     target = Path(path)
     _existing_file(target)
+    _probe(target.parent, target)
     return target
+
+
+def check_directory(path: PathLike) -> Path:
+    """Check that files can be created in the directory `path`, or in the nearest existing
+    directory above it when it does not exist yet; OSError naming the problem if not."""
+    directory = Path(path)
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise NotADirectoryError(
+            errno.ENOTDIR,
+            f"cannot write into {str(directory)!r}: {str(existing)!r} is not a directory",
+        )
+    _probe(existing, directory)
+    return directory
+
+
+def _probe(directory: Path, target: Path) -> None:
+    """Create and remove a file in `directory`: what permissions and mount flags do not tell
+    (a pseudo file system such as /proc, an ACL) shows here, before any work is spent."""
+    probe = directory / f".{secrets.token_hex(8)}.probe"
+    try:
+        descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except OSError as error:
+        raise _named(error, target) from None
+    os.close(descriptor)
+    _remove(probe)
 
 
 def write_bytes(path: PathLike, data: bytes) -> Path:

@@ -330,3 +330,20 @@ def test_a_directory_without_write_permission_is_refused(tmp_path: Path) -> None
     (tmp_path / "locked").mkdir(mode=0o555)
     with pytest.raises(PermissionError, match="is not writable"):
         atomic_write.write_text(tmp_path / "locked" / "f", "x")
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_pseudo_file_system_is_refused_by_the_check_not_after_the_work() -> None:
+    # /proc looks writable to root (permissions, mount flags) but takes no new files.
+    with pytest.raises(FileNotFoundError, match=r"cannot write '/proc/model\.json'"):
+        atomic_write.check_target("/proc/model.json")
+    with pytest.raises(FileNotFoundError, match=r"cannot write '/proc/self/out/deeper'"):
+        atomic_write.check_directory("/proc/self/out/deeper")
+
+
+def test_check_directory_accepts_a_missing_directory_under_a_writable_one(tmp_path: Path) -> None:
+    assert atomic_write.check_directory(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(NotADirectoryError, match=r"'.*file' is not a directory"):
+        atomic_write.check_directory(tmp_path / "file" / "sub")
+    assert leftovers(tmp_path) == []

@@ -306,6 +306,7 @@ def test_an_overflowing_derivative_is_an_error(tmp_path: Path) -> None:
         (".", "not a file name"),
         ("sub", "'sub': it is a directory"),
         ("nodir/m.json", "does not exist"),
+        ("/proc/m.json", "cannot write '/proc/m.json'"),  # a file system that takes no files
     ],
 )
 def test_bad_save_paths_are_refused_before_training(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import autograd_lite as ag
 import nn
+from autograd_lite import atomic_write
 from autograd_lite.cli.common import (
     CommandError,
     ExitStatus,
@@ -78,10 +79,15 @@ def run(args: argparse.Namespace) -> int:
     steps: int = args.steps
     if out.exists() and not out.is_dir():
         raise CommandError(f"--out {str(out)!r} exists and is not a directory")
+    # Checked before training: a file that cannot be written would waste the run.
     if out.is_dir():
-        # Checked before training: a file that cannot be replaced would waste the run.
         for name in FILES:
             check_output(out / name, "--out")
+    else:
+        try:
+            atomic_write.check_directory(out)
+        except OSError as error:
+            raise CommandError(f"--out: {error.strerror or error}") from None
     X, y = nn.data.make_moons(SAMPLES, noise=NOISE, seed=args.seed, signed=True)
     # micrograd's demo: uniform(-1, 1) weights, ReLU hidden layers, a linear score.
     model = nn.MLP(2, [16, 16, 1], init="uniform", seed=args.seed)
