@@ -180,18 +180,24 @@ def test_mini_batch_loop_by_hand_equals_fit():
             loss.backward()
             for p in by_hand.parameters():
                 p.data -= lr * p.grad
-    train.fit(
-        fitted,
-        X,
-        y,
-        loss="cross_entropy",
-        optimizer=optim.SGD(fitted.parameters(), lr=lr),
-        epochs=2,
-        batch_size=16,
-        seed=seed,
-        progress=False,
-    )
+    compiled = MLP(64, [10, 10], seed=2)
+    for model, compile in ((fitted, False), (compiled, True)):
+        train.fit(
+            model,
+            X,
+            y,
+            loss="cross_entropy",
+            optimizer=optim.SGD(model.parameters(), lr=lr),
+            epochs=2,
+            batch_size=16,
+            seed=seed,
+            progress=False,
+            compile=compile,
+        )
+    # The interpreter runs the very same operations; compiled code may round differently.
     assert fitted.state_dict() == by_hand.state_dict()
+    hand = by_hand.state_dict()
+    assert max(abs(v - hand[name]) for name, v in compiled.state_dict().items()) < 1e-12
 
 
 # -- the tutorial's layer classes beside the engine's local derivatives ----------------------
