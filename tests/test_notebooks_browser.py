@@ -74,6 +74,14 @@ def test_no_drawing_is_cut_off_in_the_exported_notebook(
         assert result["overflowing"] == 0
         assert result["pageScroll"] <= result["page"]
         assert result["steppers"] >= 1
+        # Every stepper's script runs in the exported page: a click moves it on.
+        for stepper in driver.find_elements("css selector", ".ag-stepper"):
+            counter = stepper.find_element("css selector", ".ag-counter")
+            assert counter.text.startswith("step 1 of ")
+            driver.execute_script(
+                "arguments[0].click()", stepper.find_element("css selector", ".ag-next")
+            )
+            assert counter.text.startswith("step 2 of ")
         # nbconvert's page loads MathJax and require.js from a CDN, unreachable offline.
         errors = [e for e in console_errors(driver) if not e.startswith("http")]
         assert errors == []
@@ -88,9 +96,11 @@ if __name__ == "__main__":
             with chromium(width=width, height=900) as driver:
                 result = measure(driver, page)
                 widest = max(result["drawings"], key=lambda d: d["width"])
-                print(f"{notebook} at {width} px: page {result['page']} px, widest drawing "
-                      f"{widest['width']:.0f} px (natural {widest['natural']:.0f} px), "
-                      f"overflowing outputs {result['overflowing']}")
+                print(
+                    f"{notebook} at {width} px: page {result['page']} px, widest drawing "
+                    f"{widest['width']:.0f} px (natural {widest['natural']:.0f} px), "
+                    f"overflowing outputs {result['overflowing']}"
+                )
                 driver.set_window_size(width, 900)
                 height = driver.execute_script("return document.body.scrollHeight")
                 driver.set_window_size(width, min(height + 100, 16000))
