@@ -30,6 +30,7 @@ from autograd_lite.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd_lite.gradcheck import gradcheck
 from autograd_lite.ops import OPS, Op
 from autograd_lite.render import Graph, draw_graph
+from autograd_lite.stepper import Stepper
 from autograd_lite.trace import BackwardStep, BackwardTrace, trace_backward
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "BackwardTrace",
     "Graph",
     "Op",
+    "Stepper",
     "Value",
     "compile",
     "cos",
