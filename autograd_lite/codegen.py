@@ -390,6 +390,7 @@ class _Generator:
             and any(consumer in self.in_loop for consumer, _ in self.edges.get(node, ()))
         ]
         self.gradients_known = set(pushed)
+        pushed_set = set(pushed)
         for node in pushed:
             w.line(1, f"{self.gradient[node]} = 0.0")
         w.line(1, "_total = 0.0")
@@ -429,7 +430,7 @@ class _Generator:
             if node is root:
                 terms.append("_n")
             target = self.gradient[node]
-            if node in pushed:
+            if node in pushed_set:
                 if terms:
                     w.sum(1, target, terms, start=target)
             elif terms:
