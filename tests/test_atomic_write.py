@@ -347,3 +347,17 @@ def test_check_directory_accepts_a_missing_directory_under_a_writable_one(tmp_pa
     with pytest.raises(NotADirectoryError, match=r"'.*file' is not a directory"):
         atomic_write.check_directory(tmp_path / "file" / "sub")
     assert leftovers(tmp_path) == []
+
+
+def test_a_failing_cleanup_does_not_hide_the_real_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 12, finding 6: the cleanup's "[Errno 30] Read-only file system" hid the real error.
+    def read_only_unlink(path: str | os.PathLike[str]) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    enospc_after(monkeypatch, 0)
+    monkeypatch.setattr(os, "unlink", read_only_unlink)
+    with pytest.raises(OSError) as caught:
+        atomic_write.write_text(tmp_path / "model.json", "new")
+    assert caught.value.errno == errno.ENOSPC

@@ -88,11 +88,11 @@ def test_failed_demo_keeps_the_previous_model(tmp_path: Path) -> None:
 
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A small tmpfs (64 KiB), or skip where this process may not mount one."""
+    """A small tmpfs (16 KiB: four pages), or skip where this process may not mount one."""
     mount_point = tmp_path / "small"
     mount_point.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)],
+        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount_point)],
         capture_output=True,
         check=False,
     )
@@ -106,7 +106,7 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
 
 @pytest.mark.slow
 def test_demo_on_a_full_disk_keeps_every_old_file(tmpfs: Path) -> None:
-    # Finding 1, "same on a full disk": the three files do not fit in 64 KiB.
+    # Finding 1, "same on a full disk": the three new files (50 KB) do not fit in 16 KiB.
     old = {"model.json": "old model", "neuron.svg": "old neuron", "boundary.svg": "old boundary"}
     for name, text in old.items():
         (tmpfs / name).write_text(text)
