@@ -513,3 +513,10 @@ def test_a_memory_limit_while_drawing_is_one_line(tmp_path: Path) -> None:
     )  # fmt: skip
     one_line_error(result, 2, "mmap failed")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_train_reads_standard_input(tmp_path: Path) -> None:
+    rows = "x1,x2,label\n0.1,0.2,0\n0.9,0.8,1\n0.2,0.1,0\n0.8,0.9,1\n"
+    result = command("train", "--data", "-", "--epochs", "2", "--quiet", cwd=tmp_path, stdin=rows)
+    assert result.returncode == 0, result.stderr
+    assert "on 4 samples of <stdin> (2 classes)" in result.stdout
