@@ -128,8 +128,13 @@ class CompiledFunction:
             () if self.argnums is None else _positions(self.argnums, count, "compile")
         )
         differentiated = tuple(p % count for p in differentiated)
-        batch = tuple(_positions(self.batch, count, "compile") if self.batch else ())
-        batch = tuple(p % count for p in batch)
+        for position in self.batch:
+            if not -count <= position < count:
+                raise ValueError(
+                    f"compile: batch position {position} is out of range for {count} "
+                    "positional argument(s)"
+                )
+        batch = tuple(p % count for p in self.batch)
         overlap = set(differentiated) & set(batch)
         if overlap:
             raise ValueError(

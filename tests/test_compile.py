@@ -246,6 +246,10 @@ def test_batch_arguments_are_checked() -> None:
         compiled(1.0, [], [])
     with pytest.raises(ValueError, match=r"argument 1\[1\] must be a list of 2 numbers"):
         compiled(1.0, [[1.0, 2.0], [1.0]], [1.0, 2.0])
+    with pytest.raises(ValueError, match="batch position 3 is out of range for 3"):
+        ag.compile(lambda w, x, y: w * x * y, batch=(3,))(1.0, [1.0], [1.0])
+    with pytest.raises(TypeError, match="batch must be a tuple of argument positions"):
+        ag.compile(lambda w, x: w * x, batch=1)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="both differentiated"):
         ag.compile(lambda w, x: w * x, batch=(0,))(1.0, [1.0])
 
