@@ -73,7 +73,8 @@ class Module(Generic[OutputT], metaclass=_ModuleType):
 
     def __call__(self, x: Sequence[Input]) -> OutputT:
         """`forward` of the input `x` (Values or numbers), checked."""
-        expected = getattr(self, "nin", None)
+        nin = getattr(self, "nin", None)
+        expected = nin if isinstance(nin, int) and not isinstance(nin, bool) else None
         return self.forward(as_inputs(x, expected, type(self).__name__))
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
