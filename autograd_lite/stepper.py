@@ -126,7 +126,27 @@ class Stepper:
             show_names=True,
             fields="stack",
         )
-        return _compact_svg(graph.svg())
+        return self._final_grads_shown(_compact_svg(graph.svg()))
+
+    def _final_grads_shown(self, svg: str) -> str:
+        """The drawing with the grads backward leaves, for a page whose script does not run.
+
+        It was laid out with the widest grad of each node (a running sum may be wider);
+        the script restyles every frame, but where scripts are stripped (an untrusted
+        notebook) the drawing itself should not show a partial sum as a grad.
+        """
+        final = self.trace.grads_after(len(self.trace) - 1) if len(self.trace) else {}
+        final.setdefault(self.trace.root, self.trace.gradient)
+        grads = {f"v{self.position[node]}": self._number(grad) for node, grad in final.items()}
+
+        def replace(group: re.Match[str]) -> str:
+            title = _TITLE.search(group.group(0))
+            if title is None or title.group(1) not in grads:
+                return group.group(0)
+            text = html.escape(grads[title.group(1)])
+            return _LAST_GRAD.sub(f">grad {text}</text>\\1", group.group(0))
+
+        return _NODE_GROUP.sub(replace, svg)
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -332,6 +352,9 @@ _GEOMETRY = re.compile(r' (points|d|x|y|cx|cy|rx|ry)="([^"]*)"')
 _COORDINATE = re.compile(r"-?\d+\.\d+")
 
 
+_NODE_GROUP = re.compile(r'<g class="node">.*?</g>', re.DOTALL)
+_TITLE = re.compile(r"<title>(v\d+)</title>")
+_LAST_GRAD = re.compile(r">grad [^<]*</text>(\s*</g>)$")
 _SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
