@@ -65,9 +65,8 @@ def test_no_drawing_is_cut_off_in_the_exported_notebook(
     notebook: str, width: int, tmp_path: Path
 ) -> None:
     pytest.importorskip("nbconvert", reason="nbconvert is not installed (pip install -e '.[test]')")
-    page = export(notebook, tmp_path)
     with chromium(width=width) as driver:
-        result = measure(driver, page)
+        result = measure(driver, export(notebook, tmp_path))
         assert result["drawings"], "no drawing found: the export changed shape"
         for drawing in result["drawings"]:
             assert drawing["right"] <= drawing["areaRight"] + 1, drawing
