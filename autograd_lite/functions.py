@@ -103,24 +103,3 @@ def local_grads_as_values(node: Value) -> tuple[Value | float, ...]:
         return tuple(derivatives)
     return tuple(d for x, d in zip(node.operands, derivatives) if isinstance(x, Value))
 
-
-__all__ = [
-    "FUNCTIONS",
-    "VALUES",
-    "absolute",
-    "as_value",
-    "cos",
-    "dot",
-    "exp",
-    "leaky_relu",
-    "local_grads_as_values",
-    "log",
-    "log1p",
-    "neg",
-    "relu",
-    "sigmoid",
-    "sin",
-    "sqrt",
-    "sum",
-    "tanh",
-]
