@@ -66,7 +66,6 @@ class Generated:
 
     source: str
     captured: list[Value]
-    lines: int
 
 
 def sanitise(text: str) -> str:
@@ -343,7 +342,7 @@ class _Generator:
         else:
             self._straight()
         source = "\n".join(w.lines) + "\n"
-        return Generated(source, captured, len(w.lines))
+        return Generated(source, captured)
 
     def _forward_lines(self, indent: int, nodes: Iterable[Value]) -> None:
         for node in nodes:
@@ -356,12 +355,25 @@ class _Generator:
             return "None"
         return "[" + ", ".join(self._operand(x) for x in aux) + "]"
 
-    def _grads(self, scale: str = "") -> str:
+    def _return(self, value: str, aux: str, scale: str = "") -> None:
+        """`return value, aux, [gradients]`, the gradients wrapped over lines when many."""
         items = []
         for leaf in self.differentiated:
             gradient = self.gradient.get(leaf, "0.0") if leaf in self.gradients_known else "0.0"
             items.append(f"{gradient} / {scale}" if scale and gradient != "0.0" else gradient)
-        return "[" + ", ".join(items) + "]"
+        head = f"return {value}, {aux}, ["
+        if len(head) + len(", ".join(items)) <= 92:
+            self.writer.line(1, head + ", ".join(items) + "]")
+            return
+        self.writer.line(1, head)
+        row: list[str] = []
+        for item in items:
+            if row and len(", ".join([*row, item])) > 80:
+                self.writer.line(2, ", ".join(row) + ",")
+                row = []
+            row.append(item)
+        self.writer.line(2, ", ".join(row) + ",")
+        self.writer.line(1, "]")
 
     def _straight(self) -> None:
         w = self.writer
@@ -371,7 +383,7 @@ class _Generator:
         self._forward_lines(1, self.order)
         self.gradients_known: set[Value] = set()
         self._backward_in_loop(1, seed="1.0")
-        w.line(1, f"return {self.name[root]}, {self._aux()}, {self._grads()}")
+        self._return(self.name[root], self._aux())
 
     def _batched(self) -> None:
         w = self.writer
@@ -440,8 +452,7 @@ class _Generator:
             self.gradients_known.add(node)
         if len(w.lines) > after_loop:
             w.lines.insert(after_loop, "    # backward, once, through what every sample shares")
-        w.line(1, f"return _total / _n, {'_aux' if plan.aux is not None else 'None'}, "
-                  f"{self._grads(scale='_n')}")
+        self._return("_total / _n", "_aux" if plan.aux is not None else "None", scale="_n")
 
     # ---- backward inside the loop (or the whole function), with ReLU blocks -------------
 
