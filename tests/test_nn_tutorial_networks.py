@@ -139,7 +139,7 @@ def test_flower_reaches_88_percent_within_2000_iterations():
     model = flower_model()
     sgd = optim.SGD(model.parameters(), lr=1.2)
     history = train.fit(
-        model, X, Y, loss="binary_cross_entropy", optimizer=sgd, epochs=150, progress=False
+        model, X, Y, loss="binary_cross_entropy", optimizer=sgd, epochs=100, progress=False
     )
     assert history.final["accuracy"] >= 0.88
 
