@@ -99,5 +99,7 @@ def update_statistics(model: object, before: list[list[float]]) -> dict[str, flo
         new = [w.data for w in layer_weights(layer)]
         spread = std(old)
         update = std([n - o for n, o in zip(new, old)])
-        results[f"layers.{index}.update_ratio"] = update / spread if spread else math.inf
+        # Weights that are all equal have no spread to compare with: nan, not a number
+        # that would read as a huge or a tiny update.
+        results[f"layers.{index}.update_ratio"] = update / spread if spread else math.nan
     return results

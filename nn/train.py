@@ -35,7 +35,8 @@ LOSSES: dict[str, LossFunction] = {
 
 @dataclass
 class History:
-    """Per-epoch records of a `fit` run: "loss", each metric, and "val_" versions of them."""
+    """Per-epoch records of a `fit` run: "loss", each metric, "val_" versions of them and,
+    with `health=True`, "layers.{i}.{statistic}" (see `nn.health`)."""
 
     records: dict[str, list[float]] = field(default_factory=dict)
     seconds: list[float] = field(default_factory=list)
