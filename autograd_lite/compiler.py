@@ -57,16 +57,33 @@ def _number(x: object, where: str) -> float:
     if type(x) is float:
         return x
     if _is_number(x):
-        return float(x)  # type: ignore[arg-type]
+        try:
+            return float(x)  # type: ignore[arg-type]
+        except OverflowError:
+            raise ValueError(
+                f"compile: {where} must be within the float range (about 1.8e308), got an "
+                f"integer of {int(x).bit_length()} bits"  # type: ignore[call-overload]
+            ) from None
     raise TypeError(f"compile: {where} must be a number, got {type(x).__name__}: {x!r}")
+
+
+_FLOAT = {float}
+_INT_OR_FLOAT = {int, float}
+_SEQUENCES = {list, tuple}
 
 
 def _flat(argument: Sequence[Any], where: str) -> Sequence[float]:
     """`argument` itself when it holds floats only, else a list of its items as floats."""
-    for item in argument:
-        if type(item) is not float:
-            return [_number(x, f"{where}[{i}]") for i, x in enumerate(argument)]
-    return argument
+    # The common case is checked at C speed: this runs on every call.
+    types = set(map(type, argument))
+    if types <= _FLOAT:
+        return argument
+    if types <= _INT_OR_FLOAT:
+        try:
+            return list(map(float, argument))
+        except OverflowError:
+            pass  # named below
+    return [_number(x, f"{where}[{i}]") for i, x in enumerate(argument)]
 
 
 def _is_flat_list(x: object) -> bool:
@@ -194,6 +211,12 @@ class CompiledFunction:
         first = argument[0]
         if _is_flat_list(first):
             width = len(first)
+            if (
+                set(map(type, argument)) <= _SEQUENCES
+                and set(map(len, argument)) == {width}
+                and set(map(type, itertools.chain.from_iterable(argument))) <= _FLOAT
+            ):
+                return argument, (type(first), width)
             items: list[Any] = []
             for index, item in enumerate(argument):
                 if not _is_flat_list(item) or len(item) != width:
@@ -203,7 +226,7 @@ class CompiledFunction:
                     )
                 items.append(_flat(item, f"{where}[{index}]"))
             return items, (type(first), width)
-        return [_number(item, f"{where}[{i}]") for i, item in enumerate(argument)], None
+        return _flat(argument, where), None
 
     def _shaped(
         self, flat: list[float], args: Sequence[Any], differentiated: tuple[int, ...]

@@ -318,6 +318,9 @@ def test_bad_arguments_are_refused_with_their_position() -> None:
     compiled = ag.compile(lambda x, y: x * y)
     with pytest.raises(TypeError, match=r"argument 1 must be a number, got str: 'a'"):
         compiled(1.0, "a")
+    with pytest.raises(ValueError, match=r"argument 0\[1\] must be within the float range"):
+        ag.compile(lambda w: ag.sum(w))([1, 10**400])
+    assert ag.compile(lambda w: ag.sum(w))([1, 2]) == (3.0, [1.0, 1.0])
     with pytest.raises(TypeError, match=r"argument 0\[1\] must be a number, got bool"):
         ag.compile(lambda w: ag.sum(w))([1.0, True])
     with pytest.raises(TypeError, match=r"use ag\.value_and_grad for Values"):
