@@ -515,6 +515,17 @@ class _Generator:
                 scope = chain[-1] if chain else None
             scopes.setdefault(scope, []).append(node)
         self.scopes = scopes
+        # A ReLU whose gradient only its operand's block reads gathers it inside that
+        # block: an inactive unit skips that sum too.
+        self.deferred: dict[Value, Value] = {}
+        for head, guard in self.guard_of.items():
+            assert guard is not None
+            chain = heads[guard]
+            guard_is_head = bool(chain) and chain[-1] is guard
+            inputs = [x for x in guard.operands if isinstance(x, Value) and x in self.needs_grad]
+            if guard is not root and not guard_is_head and inputs == [head]:
+                self.deferred[head] = guard
+        self.deferred_guards = set(self.deferred.values())
         self._emit_scope(None, indent)
 
     def _emit_scope(self, scope: Value | None, indent: int) -> None:
@@ -522,7 +533,7 @@ class _Generator:
             chain = self.heads[node]
             if chain and chain[-1] is node and node is not scope:
                 self._emit_block(node, indent)
-            else:
+            elif node not in self.deferred_guards:
                 self._emit_node(node, indent)
 
     def _emit_block(self, head: Value, indent: int) -> None:
@@ -531,6 +542,8 @@ class _Generator:
         assert guard is not None and guard.op is not None
         operands = self._operands(guard)
         w.line(indent, f"if not {guard.op.zero_when.format(*operands)}:")
+        if head in self.deferred:
+            self._emit_node(guard, indent + 1)
         self._emit_node(head, indent + 1, active=True)
         self._emit_scope(head, indent + 1)
         skipped = self.exports.get(head)
