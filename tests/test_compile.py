@@ -58,6 +58,8 @@ def test_every_op_compiles_to_the_interpreters_value_and_gradient(
     argnums = tuple(range(len(point)))
     expected = ag.value_and_grad(f, argnums)(*point)
     assert_close(ag.compile(f, argnums)(*point), expected)
+    # Stronger than the 1e-12 asked for: the same operations in the same order.
+    assert ag.compile(f, argnums)(*point) == expected
 
 
 @settings(max_examples=150, deadline=None)
@@ -72,6 +74,7 @@ def test_random_expression_trees_compile_to_the_interpreters_results(
     expected = ag.value_and_grad(f, (0, 1, 2))(*point)
     compiled = ag.compile(f, (0, 1, 2))
     assert_close(compiled(*point), expected)
+    assert compiled(*point) == expected
     # Deterministic: a second compilation writes the same code and the same numbers.
     again = ag.compile(f, (0, 1, 2))
     assert again(*point) == compiled(*point)
