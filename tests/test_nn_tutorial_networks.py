@@ -2,6 +2,7 @@
 backward), the digits (64-10-10), the mini-batch loop by hand, and the tutorial's layers."""
 
 import collections
+import gzip
 import itertools
 import math
 
@@ -234,3 +235,26 @@ def test_tutorial_layers_backward_equals_engine_local_derivatives(layer, op):
     assert [o.local_grads[0] for o in outputs] == pytest.approx(
         layer.backward([1.0] * 4), abs=1e-15
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "missing or corrupt"),
+        (b"not gzip at all", "missing or corrupt"),
+        (gzip.compress(b"1,2,3\n"), "line 1: expected 64 pixels"),
+        (gzip.compress(b",".join([b"17"] * 64 + [b"3"]) + b"\n"), "line 1: expected 64 pixels"),
+        (gzip.compress(b",".join([b"1"] * 64 + [b"3"]) + b"\n"), "expected 1797 images, found 1"),
+    ],
+)
+def test_a_damaged_digits_file_is_reported_not_misread(tmp_path, monkeypatch, content, message):
+    (tmp_path / "datasets").mkdir()
+    if content is not None:
+        (tmp_path / "datasets" / "digits.csv.gz").write_bytes(content)
+    monkeypatch.setattr(data.resources, "files", lambda package: tmp_path)
+    data._digits_rows.cache_clear()
+    try:
+        with pytest.raises(OSError, match=message):
+            data.load_digits()
+    finally:
+        data._digits_rows.cache_clear()
