@@ -18,6 +18,8 @@ shared by all threads (renders take turns), and a render in it stops on Ctrl-C.
 from __future__ import annotations
 
 import atexit
+import base64
+import html
 import math
 import re
 import shutil
@@ -203,14 +205,17 @@ class Graph:
     def _repr_mimebundle_(
         self, include: Collection[str] | None = None, exclude: Collection[str] | None = None
     ) -> dict[str, str]:
-        # Inline in HTML, the drawing shrinks to the width of the notebook cell rather
-        # than being cut off at its edge (an <img> of the SVG, as nbconvert exports
-        # image/svg+xml, keeps its natural width). Frontends without HTML get the SVG.
+        # As HTML, an image that shrinks to the width of the notebook cell rather than
+        # being cut off at its edge (nbconvert exports image/svg+xml at its natural
+        # width). An <img> of a data URL, not inline SVG: an untrusted notebook's HTML
+        # is sanitized, which drops <svg> but keeps images. Others get the SVG itself.
         svg = self.svg()
-        fitted = svg[svg.index("<svg ") :].replace(
-            "<svg ", '<svg style="max-width:100%;height:auto" ', 1
+        encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        image = (
+            f'<img src="data:image/svg+xml;base64,{encoded}" '
+            f'style="max-width:100%;height:auto" alt="{html.escape(repr(self))}">'
         )
-        return {"text/html": fitted, "image/svg+xml": svg, "text/plain": repr(self)}
+        return {"text/html": image, "image/svg+xml": svg, "text/plain": repr(self)}
 
     def _repr_svg_(self) -> str:
         return self.svg()
