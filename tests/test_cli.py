@@ -320,7 +320,8 @@ def test_train_on_a_built_in_set_saves_a_model_that_predict_reads(
     argv = ["train", "--data", "blobs", "--samples", "30", "--epochs", "2", "--hidden", "4"]
     status, out, _ = run([*argv, "--save", str(model_path)], capsys)
     assert status == 0
-    assert "on 30 samples of blobs (3 classes)" in out
+    # A fifth of the 30 samples is held out: 24 train.
+    assert "on 24 samples of blobs (3 classes, 6 held out for testing)" in out
     assert re.search(r"final loss \d+\.\d+, accuracy \d+\.\d%", out)
     model = nn.MLP.load(model_path)
     assert (model.nin, model.sizes) == (2, [4, 3])
@@ -339,7 +340,7 @@ def test_train_reads_a_csv_with_a_header(
     status, out, _ = run(["train", "--data", str(data), "--epochs", "1"], capsys)
     assert status == 0
     assert "MLP(3, [16, 16, 1])" in out  # 3 feature columns, 2 classes
-    assert "on 10 samples" in out
+    assert "on 8 samples of" in out and "(2 classes, 2 held out for testing)" in out
 
 
 @pytest.mark.parametrize(

@@ -332,7 +332,7 @@ def test_labels_that_skip_class_zero_are_warned_about(tmp_path: Path) -> None:
         "autograd-lite: warning: d.csv: class 0 has no samples; labels are class numbers "
         "0..2, so the model gets 3 outputs\n"
     )
-    assert "(3 classes)" in result.stdout
+    assert "on 3 samples of d.csv (3 classes, 1 held out for testing)" in result.stdout
 
 
 def test_class_names_train_save_and_predict_by_name(tmp_path: Path) -> None:
@@ -342,10 +342,10 @@ def test_class_names_train_save_and_predict_by_name(tmp_path: Path) -> None:
     write_csv(tmp_path / "flowers.csv", text)
     trained = command(
         "train", "--data", "flowers.csv", "--epochs", "60", "--batch-size", "6", "--lr", "0.1",
-        "--quiet", "--save", "m.json", cwd=tmp_path,
+        "--test-fraction", "0", "--quiet", "--save", "m.json", cwd=tmp_path,
     )  # fmt: skip
     assert trained.returncode == 0, trained.stderr
-    assert "(2 classes)" in trained.stdout
+    assert "on 6 samples of flowers.csv (2 classes) for 60 epochs" in trained.stdout
     assert json.loads((tmp_path / "m.json").read_text())["classes"] == ["setosa", "virginica"]
     # The training file itself (names in the last column) and standard input both work.
     for data, stdin in (("flowers.csv", None), ("-", "-2,-2\n2,2\n")):
@@ -390,8 +390,8 @@ def test_quiet_silences_the_progress_output(tmp_path: Path) -> None:
     # The progress output's last reading and the final line agree.
     last = chatty.stderr.splitlines()[-1]
     loss, accuracy = re.search(r"loss=(\S+) accuracy=(\S+)", last).groups()  # type: ignore[union-attr]
-    final = f"final loss {loss}, accuracy {float(accuracy):.1%}"
-    assert final in chatty.stdout.splitlines()
+    final = f"final loss {loss}, accuracy {float(accuracy):.1%}; test loss "
+    assert any(line.startswith(final) for line in chatty.stdout.splitlines())
 
 
 # ---- the same classes elsewhere: unbounded sizes and endless inputs -------------------
@@ -519,4 +519,4 @@ def test_train_reads_standard_input(tmp_path: Path) -> None:
     rows = "x1,x2,label\n0.1,0.2,0\n0.9,0.8,1\n0.2,0.1,0\n0.8,0.9,1\n"
     result = command("train", "--data", "-", "--epochs", "2", "--quiet", cwd=tmp_path, stdin=rows)
     assert result.returncode == 0, result.stderr
-    assert "on 4 samples of <stdin> (2 classes)" in result.stdout
+    assert "on 3 samples of <stdin> (2 classes, 1 held out for testing)" in result.stdout

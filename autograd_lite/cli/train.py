@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import statistics
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,30 +33,62 @@ MAX_LAYER_WIDTH = 1024
 # A CSV is refused beyond these before anything is built from it.
 MAX_FEATURES = 1024
 MAX_CLASSES = 100
-# A built-in set and a model are refused beyond these before they are built.
+# A generated set and a model are refused beyond these before they are built.
 MAX_SAMPLES = 100_000
 MAX_PARAMETERS = 1_000_000
 
-DATA_SETS: dict[str, Callable[[int, int], tuple[list[list[float]], list[int]]]] = {
+# The generated sets: (samples, seed) -> (X, y), and their default sizes.
+GENERATED: dict[str, Callable[[int, int], tuple[list[list[float]], list[int]]]] = {
     "moons": lambda n, seed: nn.data.make_moons(n, noise=0.1, seed=seed),
     "circles": lambda n, seed: nn.data.make_circles(n, noise=0.05, seed=seed),
     "spirals": lambda n, seed: nn.data.make_spirals(n, classes=3, noise=0.2, seed=seed),
     "xor": lambda n, seed: nn.data.make_xor(n, noise=0.1, seed=seed),
     "blobs": lambda n, seed: nn.data.make_blobs(n, centers=3, seed=seed),
+    "flower": lambda n, seed: nn.data.make_flower(n, seed=seed),
 }
+DEFAULT_SAMPLES = 200
+SAMPLES = {"flower": 400}  # the course's 400 points
+DIGITS = "digits"
+BUILT_IN = [*GENERATED, DIGITS]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Defaults of the options that depend on the data set."""
+
+    hidden: list[int]
+    epochs: int
+    lr: float
+
+
+DEFAULT_RECIPE = Recipe(hidden=[16, 16], epochs=50, lr=0.05)
+# Measured on 2 shared cores: about 0.4 s per compiled epoch, 97% on the held-out fifth.
+RECIPES = {DIGITS: Recipe(hidden=[32], epochs=20, lr=0.01)}
 
 EPILOG = """\
 examples:
   autograd-lite train --data circles --hidden 16,16 --epochs 50 --save model.json
+  autograd-lite train --data digits --save digits.json
   autograd-lite train --data spirals --hidden 32,32 --epochs 200 --lr 0.02
-  autograd-lite train --data points.csv --optimizer sgd --lr 0.1 --batch-size 16
+  autograd-lite train --data points.csv --optimizer sgd --lr 0.1 --test-fraction 0
 
-built-in data sets (2 features): moons, circles and xor have 2 classes; spirals
-and blobs have 3. A CSV file ('-' reads standard input) has one row per sample:
-the feature columns (at most 1024), then the label in the last column: a class
-number 0, 1, ..., k-1 or a class name (names are kept in the saved model); at
-most 100 classes. A header row is optional. Two classes train one output with
-binary cross-entropy, more train one output per class with cross-entropy.
+built-in data sets:
+  moons circles xor flower  2 features, 2 classes, generated (--samples N)
+  spirals blobs             2 features, 3 classes, generated (--samples N)
+  digits                    64 features, 10 classes: the 1,797 real 8x8
+                            handwritten digits (UCI optdigits), pixels scaled
+                            from 0-16 to [0, 1]; a digits model predicts from
+                            64 such numbers (raw pixels divided by 16)
+
+A CSV file ('-' reads standard input) has one row per sample: the feature
+columns (at most 1024), then the label in the last column: a class number 0, 1,
+..., k-1 or a class name (names are kept in the saved model); at most 100
+classes. A header row is optional. Two classes train one output with binary
+cross-entropy, more train one output per class with cross-entropy.
+
+Before training, --test-fraction of the samples (default 0.2), drawn with
+--seed, are held out; the model never trains on them, and the test loss and
+accuracy are printed beside the training ones. --test-fraction 0 trains on all.
 """
 
 
@@ -71,35 +105,40 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--data",
         metavar="NAME|FILE.csv",
         default="moons",
-        help=f"one of {', '.join(DATA_SETS)} or a CSV file (default: moons)",
+        help=f"one of {', '.join(BUILT_IN)} or a CSV file (default: moons)",
     )
     train.add_argument(
         "--samples",
         metavar="N",
         type=positive_int,
-        default=200,
-        help=f"size of a built-in set, at most {MAX_SAMPLES:,} (default: 200)",
+        help=f"size of a generated set, at most {MAX_SAMPLES:,} (default: {DEFAULT_SAMPLES}; "
+        "flower: 400); not for digits (1,797 images) or a CSV file",
+    )
+    train.add_argument(
+        "--test-fraction",
+        metavar="F",
+        type=_fraction,
+        default=0.2,
+        help="fraction of the samples held out to test the trained model, drawn with --seed; "
+        "0 holds out none (default: 0.2)",
     )
     train.add_argument(
         "--hidden",
         metavar="WIDTHS",
         type=_layer_sizes,
-        default=[16, 16],
-        help="hidden layer widths, comma-separated; '' for none (default: 16,16)",
+        help="hidden layer widths, comma-separated; '' for none (default: 16,16; digits: 32)",
     )
     train.add_argument(
         "--epochs",
         metavar="N",
         type=positive_int,
-        default=50,
-        help="passes over the data (default: 50)",
+        help="passes over the training samples (default: 50; digits: 20)",
     )
     train.add_argument(
         "--lr",
         metavar="RATE",
         type=positive_float,
-        default=0.05,
-        help="learning rate (default: 0.05)",
+        help="learning rate (default: 0.05; digits: 0.01)",
     )
     train.add_argument("--optimizer", choices=("adam", "sgd"), default="adam", help="default: adam")
     train.add_argument(
@@ -114,13 +153,26 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         type=int,
         default=0,
-        help="seeds data, weights and batches (default: 0)",
+        help="seeds the data, the test split, the weights and the batches (default: 0)",
     )
     train.add_argument(
         "--save", metavar="FILE", type=output_path, help="write the trained model here"
     )
     train.add_argument("--quiet", action="store_true", help="no progress output")
     train.set_defaults(run=run)
+
+
+def _fraction(text: str) -> float:
+    """argparse type: a fraction 0 <= F < 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a fraction from 0 up to (not including) 1, got {text!r}"
+        )
+    return value
 
 
 def _layer_sizes(text: str) -> list[int]:
@@ -146,27 +198,35 @@ def run(args: argparse.Namespace) -> int:
     if save is not None:
         # Checked before training, so that a bad path does not waste the run.
         check_output(save, "--save")
+    recipe = RECIPES.get(args.data, DEFAULT_RECIPE)
+    hidden: list[int] = recipe.hidden if args.hidden is None else args.hidden
+    epochs: int = recipe.epochs if args.epochs is None else args.epochs
+    lr: float = recipe.lr if args.lr is None else args.lr
     data = _training_data(args.data, args.samples, args.seed)
-    X, y = data.X, data.y
+    split = _split(data, args.test_fraction, args.seed)
+    X, y = split.X_train, split.y_train
     classes = len(data.classes)
     outputs = 1 if classes == 2 else classes
     loss = "binary_cross_entropy_with_logits" if classes == 2 else "cross_entropy"
-    widths = [len(X[0]), *args.hidden, outputs]
+    widths = [len(X[0]), *hidden, outputs]
     parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(widths))
     if parameters > MAX_PARAMETERS:
         raise CommandError(
             f"MLP({widths[0]}, {widths[1:]}) would have {parameters:,} parameters, more than "
             f"the limit of {MAX_PARAMETERS:,}; use fewer or narrower --hidden layers"
         )
-    model = nn.MLP(len(X[0]), [*args.hidden, outputs], seed=args.seed)
+    model = nn.MLP(len(X[0]), [*hidden, outputs], seed=args.seed)
     optimizer_class = nn.optim.Adam if args.optimizer == "adam" else nn.optim.SGD
-    optimizer = optimizer_class(model.parameters(), lr=args.lr)
+    optimizer = optimizer_class(model.parameters(), lr=lr)
+    held_out = f", {len(split.X_test)} held out for testing" if split.X_test else ""
+    passes = f"{epochs} epoch" if epochs == 1 else f"{epochs} epochs"
     print(
-        f"training {describe(model)} on {len(X)} samples of "
-        f"{data.source} ({classes} classes) for {args.epochs} epochs: {loss}, "
-        f"{args.optimizer} lr {args.lr:g}, batch size {args.batch_size}"
+        f"training {describe(model)} on {len(X)} sample{'s' if len(X) != 1 else ''} of "
+        f"{data.source} ({classes} classes{held_out}) for {passes}: {loss}, "
+        f"{args.optimizer} lr {lr:g}, batch size {args.batch_size}"
     )
     sys.stdout.flush()
+    started = time.perf_counter()
     try:
         history = nn.train.fit(
             model,
@@ -174,7 +234,7 @@ def run(args: argparse.Namespace) -> int:
             y,
             loss=loss,
             optimizer=optimizer,
-            epochs=args.epochs,
+            epochs=epochs,
             batch_size=args.batch_size,
             seed=args.seed,
             progress=not args.quiet,
@@ -182,10 +242,23 @@ def run(args: argparse.Namespace) -> int:
     except (ArithmeticError, ValueError) as error:
         # Only a diverging run gets here: the data and options were checked above.
         raise EvaluationError(f"training failed ({error}); try a smaller --lr") from None
+    seconds = time.perf_counter() - started
     final = history.final
     if not math.isfinite(final["loss"]):
         raise EvaluationError(f"training diverged (final loss {final['loss']}); try a smaller --lr")
-    print(f"final loss {format_loss(final['loss'])}, accuracy {final['accuracy']:.1%}")
+    tested = None
+    if split.X_test:
+        try:
+            tested = nn.train.evaluate(model, split.X_test, split.y_test, loss=loss)
+        except (ArithmeticError, ValueError) as error:
+            raise EvaluationError(f"testing failed ({error}); try a smaller --lr") from None
+    result = f"final loss {format_loss(final['loss'])}, accuracy {final['accuracy']:.1%}"
+    if tested is not None:
+        result += (
+            f"; test loss {format_loss(tested['loss'])}, test accuracy {tested['accuracy']:.1%}"
+        )
+    print(result)
+    print(f"trained in {seconds:.1f} s, {_duration(statistics.fmean(history.seconds))} per epoch")
     if save is not None:
         names = data.classes if data.named else None
         try:
@@ -196,6 +269,10 @@ def run(args: argparse.Namespace) -> int:
         write_outputs({save: text.encode("utf-8")})
         print(f"wrote {save}")
     return ExitStatus.OK
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds >= 0.1 else f"{seconds * 1000:.1f} ms"
 
 
 @dataclass(frozen=True)
@@ -209,21 +286,67 @@ class TrainingData:
     named: bool  # the CSV labels were names rather than class numbers
 
 
-def _training_data(name: str, samples: int, seed: int) -> TrainingData:
-    if name in DATA_SETS:
+@dataclass(frozen=True)
+class Split:
+    """The samples trained on and those held out to test the trained model (maybe none)."""
+
+    X_train: list[list[float]]
+    y_train: list[int]
+    X_test: list[list[float]]
+    y_test: list[int]
+
+
+def _split(data: TrainingData, fraction: float, seed: int) -> Split:
+    """Hold out `fraction` of the samples, chosen with `seed`; warn about untrained classes."""
+    if not fraction:
+        return Split(data.X, data.y, [], [])
+    try:
+        X_train, X_test, y_train, y_test = nn.data.train_test_split(
+            data.X, data.y, test_size=fraction, seed=seed
+        )
+    except ValueError:
+        raise CommandError(
+            f"--test-fraction {fraction:g} of {len(data.X)} samples leaves no sample to train "
+            "or to test; use more samples or --test-fraction 0"
+        ) from None
+    untrained = sorted(set(data.y) - set(y_train))
+    if untrained:
+        listed = ", ".join(data.classes[k] for k in untrained[:10])
+        more = ", ..." if len(untrained) > 10 else ""
+        sys.stderr.write(
+            f"{PROG}: warning: {data.source}: every sample of class {listed}{more} is held out "
+            "for testing, so the model cannot learn it; use more samples or --test-fraction 0\n"
+        )
+    return Split(X_train, y_train, X_test, y_test)
+
+
+def _training_data(name: str, samples: int | None, seed: int) -> TrainingData:
+    if name in GENERATED:
+        samples = SAMPLES.get(name, DEFAULT_SAMPLES) if samples is None else samples
         if samples > MAX_SAMPLES:
             raise CommandError(
                 f"--samples {samples}: more than the limit of {MAX_SAMPLES:,} samples"
             )
         try:
-            X, y = DATA_SETS[name](samples, seed)
+            X, y = GENERATED[name](samples, seed)
         except ValueError as error:
             raise CommandError(f"--data {name} --samples {samples}: {error}") from None
         return TrainingData(X, y, [str(k) for k in range(max(y) + 1)], name, named=False)
+    if samples is not None:
+        fixed = "has a fixed size of 1,797 images" if name == DIGITS else "is a file"
+        raise CommandError(
+            f"--samples {samples}: applies to a generated data set only; --data {name} {fixed}"
+        )
+    if name == DIGITS:
+        try:
+            X, y = nn.data.load_digits(scale=True)
+        except OSError as error:  # a damaged install
+            raise CommandError(str(error), ExitStatus.FAILURE) from None
+        return TrainingData(X, y, [str(k) for k in range(10)], name, named=False)
     path = Path(name)
     if name != "-" and not path.is_file():
         raise CommandError(
-            f"--data {name!r}: neither a built-in data set ({', '.join(DATA_SETS)}) nor a file"
+            f"--data {name!r}: neither a built-in data set ({', '.join(BUILT_IN)}) nor a file"
         )
     table = read_table(path, labels=True, max_columns=MAX_FEATURES + 1)
     assert table.labels is not None
