@@ -215,3 +215,18 @@ def test_help_lists_the_data_sets_with_their_features_and_classes(
     assert "digits 64 features, 10 classes: the 1,797 real 8x8 handwritten digits" in out
     assert "--test-fraction F" in out and "(default: 0.2)" in out
     assert "autograd-lite train --data digits" in out
+
+
+def test_a_damaged_digits_file_is_one_line_with_status_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def damaged(scale: bool = False) -> None:
+        raise OSError("nn/datasets/digits.csv.gz is missing or corrupt; reinstall autograd-lite")
+
+    monkeypatch.setattr(nn.data, "load_digits", damaged)
+    status = main(["train", "--data", "digits", "--quiet"])
+    captured = capsys.readouterr()
+    assert (status, captured.out) == (1, "")
+    assert captured.err == (
+        f"{ERROR_PREFIX}nn/datasets/digits.csv.gz is missing or corrupt; reinstall autograd-lite\n"
+    )
