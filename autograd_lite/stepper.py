@@ -126,27 +126,7 @@ class Stepper:
             show_names=True,
             fields="stack",
         )
-        return self._final_grads_shown(_compact_svg(graph.svg()))
-
-    def _final_grads_shown(self, svg: str) -> str:
-        """The drawing with the grads backward leaves, for a page whose script does not run.
-
-        It was laid out with the widest grad of each node (a running sum may be wider);
-        the script restyles every frame, but where scripts are stripped (an untrusted
-        notebook) the drawing itself should not show a partial sum as a grad.
-        """
-        final = self.trace.grads_after(len(self.trace) - 1) if len(self.trace) else {}
-        final.setdefault(self.trace.root, self.trace.gradient)
-        grads = {f"v{self.position[node]}": self._number(grad) for node, grad in final.items()}
-
-        def replace(group: re.Match[str]) -> str:
-            title = _TITLE.search(group.group(0))
-            if title is None or title.group(1) not in grads:
-                return group.group(0)
-            text = html.escape(grads[title.group(1)])
-            return _LAST_GRAD.sub(f">grad {text}</text>\\1", group.group(0))
-
-        return _NODE_GROUP.sub(replace, svg)
+        return _compact_svg(graph.svg())
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -264,11 +244,18 @@ class Stepper:
             f'<div class="ag-stepper" id="{uid}" tabindex="0" '
             f'aria-label="backprop stepper">'
             f"<style>{_asset('stepper.css')}</style>"
-            f'<div class="ag-view">{self.svg}</div>'
+            f'<p class="ag-note">{_NO_SCRIPT}</p>'
+            # Hidden until the script runs: a sanitizer that strips scripts and SVG
+            # (an untrusted notebook) then leaves the note alone, not dead buttons.
+            f'<div class="ag-live" style="display:none">'
+            f'<div class="ag-view"></div>'
             f'<div class="ag-text" aria-live="polite">'
             f'<span class="ag-phase"></span> <span class="ag-rule"></span>'
             f'<div class="ag-sum"></div></div>'
-            f"{_CONTROLS}"
+            f"{_CONTROLS}</div>"
+            # The drawing travels as script data too, for the same reason; Graphviz
+            # escapes "<" in labels, so it cannot contain "</script".
+            f'<script type="image/svg+xml" class="ag-svg">{self.svg}</script>'
             f'<script type="application/json" class="ag-data">{payload}</script>'
             f"<script>{_asset('stepper.js')}\nagStepper(document.getElementById({uid!r}));"
             f"</script></div>"
@@ -299,6 +286,14 @@ class Stepper:
         """
         return atomic_write.write_text(Path(path), self.html())
 
+
+# Shown until the script runs; where scripts are stripped (a notebook opened from disk
+# in JupyterLab is not trusted until its cells run), it says what to do.
+_NO_SCRIPT = (
+    "This backprop stepper needs its script, which did not run here: run the cell "
+    "(JupyterLab runs no script of a notebook it does not trust), or open the page "
+    "written by trace.save_html()."
+)
 
 _CONTROLS = (
     '<div class="ag-controls">'
@@ -352,9 +347,6 @@ _GEOMETRY = re.compile(r' (points|d|x|y|cx|cy|rx|ry)="([^"]*)"')
 _COORDINATE = re.compile(r"-?\d+\.\d+")
 
 
-_NODE_GROUP = re.compile(r'<g class="node">.*?</g>', re.DOTALL)
-_TITLE = re.compile(r"<title>(v\d+)</title>")
-_LAST_GRAD = re.compile(r">grad [^<]*</text>(\s*</g>)$")
 _SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 

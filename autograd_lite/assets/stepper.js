@@ -5,8 +5,12 @@
 function agStepper(root) {
   "use strict";
   if (root.agStepper) return;
+  var note = root.querySelector(".ag-note");
+  if (note) note.remove();
+  root.querySelector(".ag-live").style.display = "";
   var data = JSON.parse(root.querySelector("script.ag-data").textContent);
   var view = root.querySelector(".ag-view");
+  view.innerHTML = root.querySelector("script.ag-svg").textContent;
   var svg = view.querySelector("svg");
   var frames = data.frames, count = data.values.length, last = frames.length - 1;
   var nodes = {}, edges = {};
