@@ -32,8 +32,10 @@ for (const area of areas) {
     if (d.closest('svg') !== d && d.tagName === 'svg' && d.parentElement.closest('svg')) continue;
     const r = d.getBoundingClientRect();
     if (r.width === 0) continue;
+    const natural = d.tagName === 'IMG' ? d.naturalWidth
+                  : d.viewBox && d.viewBox.baseVal ? d.viewBox.baseVal.width * 4 / 3 : 0;
     drawings.push({width: r.width, right: r.right, areaRight: box.right,
-                   natural: d.viewBox && d.viewBox.baseVal ? d.viewBox.baseVal.width * 4 / 3 : 0});
+                   areaWidth: box.width, natural: natural});
   }
 }
 return {drawings: drawings, overflowing: overflowing,
@@ -96,9 +98,10 @@ if __name__ == "__main__":
                 result = measure(driver, page)
                 widest = max(result["drawings"], key=lambda d: d["width"])
                 print(
-                    f"{notebook} at {width} px: page {result['page']} px, widest drawing "
-                    f"{widest['width']:.0f} px (natural {widest['natural']:.0f} px), "
-                    f"overflowing outputs {result['overflowing']}"
+                    f"{notebook} at {width} px: page {result['page']} px, output area "
+                    f"{widest['areaWidth']:.0f} px, widest drawing {widest['width']:.0f} px "
+                    f"(natural {widest['natural']:.0f} px), overflowing outputs "
+                    f"{result['overflowing']}"
                 )
                 driver.set_window_size(width, 900)
                 height = driver.execute_script("return document.body.scrollHeight")
