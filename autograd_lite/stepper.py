@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 
 LAYOUTS = ("auto", *RANKDIRS)
 # The box `rankdir="auto"` fits the drawing into: roughly a notebook cell.
-FIT_WIDTH = 1000.0
-FIT_HEIGHT = 700.0
+FIT_WIDTH = 900.0
+FIT_HEIGHT = 600.0
+# Text drawn at 14 px stays readable down to about 60%.
+READABLE_SCALE = 0.6
 # Up to this many Values, "auto" lays the graph out both ways and keeps the better.
 SMALL_GRAPH = 100
 
@@ -81,8 +83,9 @@ class Stepper:
     ) -> None:
         """Lay out the graph of `trace` and compute its frames.
 
-        - `rankdir`: LR, RL, TB or BT, or "auto" (the default) for whichever of LR and
-          TB shows the graph larger in a notebook-sized box.
+        - `rankdir`: LR, RL, TB or BT, or "auto" (the default): LR or TB, whichever
+          shows the whole graph in a notebook cell at a readable size, else whichever
+          fits the cell's width larger (the view then scrolls with the steps).
         - `precision`: decimals of the numbers shown.
         - `params`: Values to colour as parameters, as in `draw_graph`.
         - `max_nodes`: refuse (ValueError) a graph of more Values than this.
@@ -111,7 +114,7 @@ class Stepper:
             candidates = (_likely_direction(self.order),)
         drawings = [self._drawing(direction, parameters, max_nodes) for direction in candidates]
         self.rankdir, self.svg = max(
-            zip(candidates, drawings), key=lambda pair: _scale_to_fit(pair[1])
+            zip(candidates, drawings), key=lambda pair: _fit(pair[1])
         )
         self.uid = f"ag-stepper-{next(_instances)}"
 
@@ -350,14 +353,21 @@ _COORDINATE = re.compile(r"-?\d+\.\d+")
 _SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
-def _scale_to_fit(svg: str) -> float:
-    """How much the drawing shrinks to fit a cell's width, up to three screens high."""
+def _fit(svg: str) -> tuple[bool, float]:
+    """How well the drawing suits a notebook cell, as (shown whole, scale); more is better.
+
+    Best is the whole drawing in view at a readable scale; failing that, the largest
+    scale at which it fits the cell's width (the view then scrolls to follow the step).
+    """
     match = _SIZE.search(svg)
     if match is None:
-        return 0.0
+        return (False, 0.0)
     # Graphviz sizes are in points; browsers draw 4/3 px per point.
     width, height = (float(match.group(k)) * 4 / 3 for k in (1, 2))
-    return min(1.0, FIT_WIDTH / width, 3 * FIT_HEIGHT / height)
+    whole = min(1.0, FIT_WIDTH / width, FIT_HEIGHT / height)
+    if whole >= READABLE_SCALE:
+        return (True, whole)
+    return (False, min(1.0, FIT_WIDTH / width, 3 * FIT_HEIGHT / height))
 
 
 def _likely_direction(order: list[Value]) -> str:

@@ -158,8 +158,17 @@ def test_bad_options_are_refused(options: dict[str, object], message: str) -> No
 
 def test_a_layout_direction_can_be_chosen() -> None:
     o, _ = neuron()
-    assert ag.trace_backward(o).stepper(rankdir="LR").rankdir == "LR"
-    assert ag.trace_backward(o).stepper(rankdir="auto").rankdir in ("LR", "TB")
+    assert ag.trace_backward(o).stepper(rankdir="TB").rankdir == "TB"
+
+
+def test_auto_layout_shows_a_small_graph_whole_and_a_wide_one_at_the_cell_width() -> None:
+    # The neuron left to right is about 1311 x 483 px: whole in a 900 x 600 cell at 69%;
+    # top to bottom (573 x 1089 px) it would need scrolling.
+    o, _ = neuron()
+    assert ag.trace_backward(o).stepper().rankdir == "LR"
+    # The network left to right is 2523 px wide (36% to fit); top to bottom 1004 px (90%).
+    loss, _ = network()
+    assert ag.trace_backward(loss).stepper().rankdir == "TB"
 
 
 def test_the_2_2_1_network_file_is_under_200_kb(tmp_path: Path) -> None:
