@@ -281,11 +281,6 @@ def _input_number(item: object, where: str) -> float:
     return float(item)
 
 
-def _bias_input() -> Value:
-    """The leaf 1.0 that every bias of one forward pass multiplies (one per call, shared)."""
-    return Value(1.0, "1")
-
-
 class Neuron(Module[Value]):
     """activation(w . x + b), the weighted sum recorded as one `dot` node."""
 
@@ -316,11 +311,8 @@ class Neuron(Module[Value]):
 
     def forward(self, x: list[Value]) -> Value:
         """The neuron's output for the `nin` input Values `x`."""
-        return self._output(x, _bias_input())
-
-    def _output(self, x: list[Value], one: Value) -> Value:
-        # One dot node with the bias folded in: dot([*w, b], [*x, 1]).
-        total = ag.dot([*self.w, self.b], [*x, one])
+        # One dot node with the bias folded in: dot([*w, b], [*x, 1.0]), the 1.0 a constant.
+        total = ag.dot([*self.w, self.b], [*x, 1.0])
         nonlinearity = self._nonlinearity
         return total if nonlinearity is None else nonlinearity(total)
 
@@ -361,10 +353,7 @@ class Layer(Module[list[Value]]):
 
     def forward(self, x: list[Value]) -> list[Value]:
         """The `nout` outputs for the `nin` input Values `x`."""
-        return self._outputs(x, _bias_input())
-
-    def _outputs(self, x: list[Value], one: Value) -> list[Value]:
-        return [neuron._output(x, one) for neuron in self.neurons]
+        return [neuron.forward(x) for neuron in self.neurons]
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -424,10 +413,9 @@ class MLP(Module[Value | list[Value]]):
 
     def forward(self, x: list[Value]) -> Value | list[Value]:
         """The outputs for the `nin` input Values `x`: a Value if the last layer has one unit."""
-        one = _bias_input()
         values = x
         for layer in self.layers:
-            values = layer._outputs(values, one)
+            values = layer.forward(values)
         return values[0] if len(values) == 1 else values
 
     def to_torch(self) -> Any:

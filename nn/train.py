@@ -86,6 +86,10 @@ def accuracy(outputs: Sequence[Any], targets: Sequence[Any], threshold: float = 
     correct = 0
     for index, (output, target) in enumerate(zip(outputs, targets)):
         data = _output_data(output)
+        if any(math.isnan(x) for x in (data if isinstance(data, list) else [data])):
+            raise ValueError(
+                f"accuracy: outputs[{index}] is nan, which is no prediction (did training diverge?)"
+            )
         if isinstance(data, list):
             correct += max(range(len(data)), key=data.__getitem__) == target
         else:

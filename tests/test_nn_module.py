@@ -42,9 +42,8 @@ def test_neuron_is_one_dot_node_with_bias_folded_in():
     assert out.op is ag.OPS["tanh"]
     (dot,) = out.parents
     assert dot.op is ag.OPS["dot"]
-    assert dot.parents[:4] == (*neuron.w, neuron.b)
-    assert dot.parents[4:7] == tuple(x)
-    assert dot.parents[7].data == 1.0
+    assert dot.parents == (*neuron.w, neuron.b, *x)
+    assert dot.operands == (*neuron.w, neuron.b, *x, 1.0)  # the bias multiplies a constant
 
 
 def test_linear_neuron_adds_no_activation_node():
@@ -55,8 +54,8 @@ def test_mlp_converts_number_inputs_to_leaves_once_per_call():
     model = MLP(2, [4, 3, 1], seed=0)
     out = model([0.5, -1.0])
     leaves = {node for node in ag.topological_order(out) if not node.parents}
-    # Parameters, two inputs and the single constant 1.0 shared by every bias.
-    assert len(leaves) == model.num_parameters + 3
+    # Parameters and the two inputs; every bias multiplies the constant 1.0, not a leaf.
+    assert len(leaves) == model.num_parameters + 2
 
 
 def test_named_parameters_order_and_names():

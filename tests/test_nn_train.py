@@ -1,5 +1,7 @@
 """nn.train: accuracy, predict, evaluate, fit, and the training results the library promises."""
 
+import math
+
 import pytest
 
 import autograd_lite as ag
@@ -205,3 +207,10 @@ def test_trained_model_survives_save_and_load(tmp_path):
     train.fit(model, X, y, loss="binary_cross_entropy", epochs=20, progress=False)
     model.save(tmp_path / "moons.json")
     assert train.predict(MLP.load(tmp_path / "moons.json"), X) == train.predict(model, X)
+
+
+def test_accuracy_refuses_nan_outputs_instead_of_counting_them_right() -> None:
+    with pytest.raises(ValueError, match=r"outputs\[0\] is nan"):
+        train.accuracy([math.nan], [0])
+    with pytest.raises(ValueError, match=r"outputs\[1\] is nan"):
+        train.accuracy([[0.1, 0.9], [math.nan, 0.2]], [1, 0])

@@ -246,6 +246,12 @@ def run(args: argparse.Namespace) -> int:
     final = history.final
     if not math.isfinite(final["loss"]):
         raise EvaluationError(f"training diverged (final loss {final['loss']}); try a smaller --lr")
+    for name, parameter in model.named_parameters():
+        # A finite loss can hide an infinite weight (a dead unit's).
+        if not math.isfinite(parameter.data):
+            raise EvaluationError(
+                f"training diverged: parameter {name} = {parameter.data}; try a smaller --lr"
+            )
     tested = None
     if split.X_test:
         try:
