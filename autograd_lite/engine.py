@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeAlias, cast
 
@@ -42,15 +43,19 @@ class Value:
     `local_grads[i]` is d(self)/d(parents[i]), computed in the forward pass
     and stored as plain data: a graph holds no closures and no reference
     cycles, so CPython frees it by reference counting alone.
+
+    `constants` stores the numbers: `(None, 3.0)` for `x * 3`, None where a
+    parent goes, and `()` when every operand is a Value. Holding no Values,
+    it costs the garbage collector nothing once it has seen it.
     """
 
-    __slots__ = ("data", "grad", "label", "local_grads", "op", "operands", "parents")
+    __slots__ = ("constants", "data", "grad", "label", "local_grads", "op", "parents")
 
     data: float
     grad: float
     label: str
     op: Op | None
-    operands: tuple[Value | float, ...]
+    constants: tuple[float | None, ...]
     parents: tuple[Value, ...]
     local_grads: tuple[float, ...]
 
@@ -69,9 +74,17 @@ class Value:
         self.grad = 0.0
         self.label = label
         self.op = None
-        self.operands = ()
+        self.constants = ()
         self.parents = ()
         self.local_grads = ()
+
+    @property
+    def operands(self) -> tuple[Value | float, ...]:
+        """The op's operands in order: the parents, and the constants in their places."""
+        if not self.constants:
+            return self.parents
+        parents = iter(self.parents)
+        return tuple(next(parents) if c is None else c for c in self.constants)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -190,7 +203,9 @@ class Value:
         in PyTorch; reset them with `zero_grad`. If the pass is interrupted
         (an error, Ctrl-C), every grad is left as it was before the call.
         """
-        add_to_grads(backpropagate(topological_order(self), {self: float(gradient)}))
+        order = topological_order(self)
+        with borrowed_grads(order, keep=True):
+            backpropagate(order, {self: float(gradient)})
 
     def zero_grad(self) -> None:
         """Set `grad` to 0.0 on every node of the graph that ends at self."""
@@ -233,7 +248,7 @@ def _number(x: object, op: Op) -> float:
 def _node(
     data: float,
     op: Op,
-    operands: tuple[Value | float, ...],
+    constants: tuple[float | None, ...],
     parents: tuple[Value, ...],
     local_grads: tuple[float, ...],
 ) -> Value:
@@ -242,7 +257,7 @@ def _node(
     node.grad = 0.0
     node.label = ""
     node.op = op
-    node.operands = operands
+    node.constants = constants
     node.parents = parents
     node.local_grads = local_grads
     return node
@@ -254,7 +269,7 @@ def _leaf(data: float) -> Value:
     node.grad = 0.0
     node.label = ""
     node.op = None
-    node.operands = node.parents = node.local_grads = ()
+    node.constants = node.parents = node.local_grads = ()
     return node
 
 
@@ -265,8 +280,12 @@ def apply1(op: Op, x: Operand) -> Value:
     data = op.forward(x.data)
     if not _grad_enabled.get():
         return _leaf(data)
-    parents = (x,)
-    return _node(data, op, parents, parents, op.derivative(FLOATS, x.data, data))
+    return _node(data, op, (), (x,), op.derivative(FLOATS, x.data, data))
+
+
+# `x + 3`, `x - 3`, `x * 1` ... share this one tuple of local derivatives rather
+# than each allocating its own: fewer objects for the garbage collector to visit.
+_ONE = (1.0,)
 
 
 def apply2(op: Op, a: Operand, b: Operand) -> Value:
@@ -276,14 +295,13 @@ def apply2(op: Op, a: Operand, b: Operand) -> Value:
             data = op.forward(a.data, b.data)
             if not _grad_enabled.get():
                 return _leaf(data)
-            parents = (a, b)
-            return _node(data, op, parents, parents, op.derivative(FLOATS, a.data, b.data, data))
+            return _node(data, op, (), (a, b), op.derivative(FLOATS, a.data, b.data, data))
         b = b if type(b) is float else _number(b, op)
         data = op.forward(a.data, b)
         if not _grad_enabled.get():
             return _leaf(data)
         local = op.derivative(FLOATS, a.data, b, data)[0]
-        return _node(data, op, (a, b), (a,), (local,))
+        return _node(data, op, (None, b), (a,), _ONE if local == 1.0 else (local,))
     a = a if type(a) is float else _number(a, op)
     if not isinstance(b, Value):
         return _leaf(op.forward(a, _number(b, op)))
@@ -291,7 +309,7 @@ def apply2(op: Op, a: Operand, b: Operand) -> Value:
     if not _grad_enabled.get():
         return _leaf(data)
     local = op.derivative(FLOATS, a, b.data, data)[1]
-    return _node(data, op, (a, b), (b,), (local,))
+    return _node(data, op, (a, None), (b,), _ONE if local == 1.0 else (local,))
 
 
 def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Value:
@@ -301,68 +319,57 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
     it to record IEEE results, such as inf, where the forward would raise).
     """
     kept = tuple(operands)
-    constants = [i for i, x in enumerate(kept) if not isinstance(x, Value)]
-    if not constants:
+    places = [i for i, x in enumerate(kept) if not isinstance(x, Value)]
+    if not places:
         parents = cast("tuple[Value, ...]", kept)
         values = [x.data for x in parents]
         if data is None:
             data = op.forward(*values)
         if not parents or not _grad_enabled.get():
             return _leaf(data)
-        return _node(data, op, parents, parents, op.derivative(FLOATS, *values, data))
+        return _node(data, op, (), parents, op.derivative(FLOATS, *values, data))
     # Few operands are constants: check and convert those, then drop their
     # places from the parents and the derivatives.
     converted: list[Value | float] = list(kept)
-    for i in constants:
+    for i in places:
         converted[i] = _number(kept[i], op)
     values = [x.data if isinstance(x, Value) else x for x in converted]
     if data is None:
         data = op.forward(*values)
-    if len(constants) == len(kept) or not _grad_enabled.get():
+    if len(places) == len(kept) or not _grad_enabled.get():
         return _leaf(data)
     values_only = converted.copy()
     local = list(op.derivative(FLOATS, *values, data))
-    for i in reversed(constants):
+    for i in reversed(places):
         del values_only[i], local[i]
     parents = cast("tuple[Value, ...]", tuple(values_only))
-    return _node(data, op, tuple(converted), parents, tuple(local))
+    constants = tuple([None if isinstance(x, Value) else x for x in converted])
+    return _node(data, op, constants, parents, tuple(local))
 
 
 # ---- the graph and the reverse sweep ---------------------------------------------
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node that `root` depends on, each after all of its parents; `root` last."""
-    return topological_order_of((root,))
-
-
-def topological_order_of(roots: Iterable[Value]) -> list[Value]:
-    """Every node the `roots` depend on, each after all of its parents.
+    """Every node that `root` depends on, each after all of its parents; `root` last.
 
     Iterative, so graph depth is limited by memory only, and deterministic:
     the order depends on the graph alone, never on ids or set order.
     """
-    # Kahn's algorithm from the roots: count each node's consumers inside the
+    # Kahn's algorithm from the root: count each node's consumers inside the
     # graph, then place a node once all of its consumers are placed. It keeps
     # no per-node tuples or iterators alive, which keeps the garbage collector
     # quiet on big graphs.
-    consumers: dict[Value, int] = {}
-    starts = []
-    for root in roots:
-        if root not in consumers:
-            consumers[root] = 0
-            starts.append(root)
-    stack = list(starts)
+    consumers = {root: 0}
+    stack = [root]
     while stack:
         for parent in stack.pop().parents:
-            count = consumers.get(parent)
-            if count is None:
-                consumers[parent] = 1
+            count = consumers.get(parent, 0)
+            consumers[parent] = count + 1
+            if not count:
                 stack.append(parent)
-            else:
-                consumers[parent] = count + 1
     order = []
-    ready = [root for root in reversed(starts) if not consumers[root]]
+    ready = [root]
     while ready:
         node = ready.pop()
         order.append(node)
@@ -373,6 +380,14 @@ def topological_order_of(roots: Iterable[Value]) -> list[Value]:
                 ready.append(parent)
     order.reverse()
     return order
+
+
+def topological_order_of(roots: Iterable[Value]) -> list[Value]:
+    """Every node that any of `roots` depends on, each after all of its parents."""
+    # The order of one node whose parents are the roots, without that node.
+    top = _leaf(0.0)
+    top.parents = tuple(roots)
+    return topological_order(top)[:-1]
 
 
 LocalGrads: TypeAlias = Callable[[Value], tuple[Any, ...]]
@@ -386,45 +401,70 @@ def backpropagate(
     local_grads: LocalGrads | None = None,
     chain: Chain | None = None,
     on_step: StepHook | None = None,
-) -> dict[Value, Any]:
-    """The reverse sweep: d(roots)/d(node) for every node of `order` that the roots reach.
+) -> None:
+    """The reverse sweep: sum d(roots)/d(node) into the `.grad` of every node of `order`.
 
-    `seeds` maps each root to its upstream gradient. By default each edge uses
-    the stored float `local_grads` and `local * upstream`; `gradients(...,
-    create_graph=True)` passes functions that build Values instead.
+    `seeds` maps each root to its upstream gradient. The `.grad` fields are the
+    sweep's table (lend them with `borrowed_grads`): 0.0 everywhere for floats,
+    or None, so that a first contribution is taken as it is rather than added
+    to 0.0 (`gradients(..., create_graph=True)` builds Values and wants no
+    `0 + ...` nodes; it also passes its own `local_grads` and `chain`, which
+    replace the stored floats and `local * upstream`).
     `on_step(node, parent, local, upstream, contribution, parent_total)` sees
-    every chain-rule step as it is applied. No `.grad` is touched.
+    every chain-rule step as it is applied.
     """
-    adjoints = dict(seeds)
-    get = adjoints.get
+    for root, seed in seeds.items():
+        root.grad = seed
+    if local_grads is None and chain is None and on_step is None:
+        # The loop below for floats with nothing to report: the hot path.
+        for node in reversed(order):
+            upstream = node.grad
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * upstream
+        return
     for node in reversed(order):
         parents = node.parents
-        if not parents:
-            continue
-        upstream = get(node)
-        if upstream is None:
+        upstream = node.grad
+        if not parents or upstream is None:
             continue
         locals_ = node.local_grads if local_grads is None else local_grads(node)
         for parent, local in zip(parents, locals_):
             contribution = local * upstream if chain is None else chain(local, upstream)
-            previous = get(parent)
+            previous: Any = parent.grad
             total = contribution if previous is None else previous + contribution
-            adjoints[parent] = total
+            parent.grad = total
             if on_step is not None:
                 on_step(node, parent, local, upstream, contribution, total)
-    return adjoints
 
 
-def add_to_grads(adjoints: dict[Value, float]) -> None:
-    """Add each adjoint to its node's `.grad`: all of them, or (if interrupted) none."""
-    previous = [node.grad for node in adjoints]
+@contextmanager
+def borrowed_grads(
+    order: list[Value], empty: float | None = 0.0, keep: bool = False
+) -> Iterator[None]:
+    """Lend the `.grad` fields of `order` to a sweep as its table, set to `empty`.
+
+    Afterwards each field holds its old value again, plus, with `keep`, what
+    the sweep summed into it (`backward` accumulates). If the block is
+    interrupted (an error, Ctrl-C), every field gets its old value back.
+    """
+    previous = [node.grad for node in order]
+    # Fields that already hold `empty` need no clearing and no restoring.
+    clean = empty == 0.0 and not any(previous)
+    if not clean:
+        for node in order:
+            node.grad = empty  # type: ignore[assignment]
     try:
-        for node, adjoint in adjoints.items():
-            node.grad += adjoint
+        yield
+        if keep and not clean:
+            for node, grad in zip(order, previous):
+                node.grad += grad
     except BaseException:
-        for node, grad in zip(adjoints, previous):
+        for node, grad in zip(order, previous):
             node.grad = grad
         raise
+    if not keep:
+        for node, grad in zip(order, previous):
+            node.grad = grad
 
 
 def zero_grad(values: Iterable[Value]) -> None:

@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from autograd_lite.engine import Value, backpropagate, topological_order_of
+from autograd_lite.engine import Value, backpropagate, borrowed_grads, topological_order_of
 from autograd_lite.functions import as_value, local_grads_as_values
 from autograd_lite.grad_mode import enable_grad
 
@@ -74,21 +74,29 @@ def gradients(
             raise TypeError(
                 f"gradients: inputs[{position}] must be a Value, got {type(x).__name__}: {x!r}"
             )
-    adjoints = _adjoints([output], [1.0], create_graph)
+    adjoints = _adjoints([output], [1.0], create_graph, inputs)
     if create_graph:
-        return tuple(as_value(adjoints.get(x, 0.0)) for x in inputs)
-    return tuple(float(adjoints.get(x, 0.0)) for x in inputs)
+        return tuple(as_value(adjoint) for adjoint in adjoints)
+    return tuple(float(adjoint) for adjoint in adjoints)
 
 
-def _adjoints(outputs: list[Value], seeds: list[Any], symbolic: bool) -> dict[Value, Any]:
+def _adjoints(
+    outputs: list[Value], seeds: list[Any], symbolic: bool, wanted: list[Value]
+) -> list[Any]:
+    """d(sum of seed * output)/d(x) for each x of `wanted` (0.0 where it is not in the graph)."""
     order = topological_order_of(outputs)
     seed_of: dict[Value, Any] = {}
     for output, seed in zip(outputs, seeds):
         seed_of[output] = seed if output not in seed_of else seed_of[output] + seed
-    if not symbolic:
-        return backpropagate(order, seed_of)
-    with enable_grad():
-        return backpropagate(order, seed_of, local_grads_as_values, _chain)
+    in_graph = set(order)
+    with borrowed_grads(order, None if symbolic else 0.0):
+        if symbolic:
+            with enable_grad():
+                backpropagate(order, seed_of, local_grads_as_values, _chain)
+        else:
+            backpropagate(order, seed_of)
+        adjoints = [x.grad if x in in_graph else None for x in wanted]
+    return [0.0 if adjoint is None else adjoint for adjoint in adjoints]
 
 
 # ---- arguments: stand-ins in, derivatives out in the same shape -----------------
@@ -225,13 +233,8 @@ def _rebind(results: Any, originals: dict[Value, Value]) -> Any:
             continue
         copy = Value.__new__(Value)
         copy.data, copy.grad, copy.label = node.data, 0.0, node.label
-        copy.op, copy.local_grads = node.op, node.local_grads
-        copy.operands = tuple(
-            replaced.get(x, x) if isinstance(x, Value) else x for x in node.operands
-        )
+        copy.op, copy.constants, copy.local_grads = node.op, node.constants, node.local_grads
         copy.parents = tuple(replaced.get(parent, parent) for parent in node.parents)
-        if node.operands is node.parents:
-            copy.operands = copy.parents
         replaced[node] = copy
     return _map(lambda x: replaced.get(x, x), results)
 
@@ -259,8 +262,7 @@ def value_and_grad(
                 f"grad: the function must return a Value, got "
                 f"{type(traced.output).__name__}: {traced.output!r}"
             )
-        adjoints = _adjoints([traced.output], [1.0], traced.symbolic)
-        flat = [adjoints.get(leaf, 0.0) for leaf in traced.flat_leaves()]
+        flat = _adjoints([traced.output], [1.0], traced.symbolic, traced.flat_leaves())
         value, gradient = traced.finish([traced.output, traced.shaped(flat, argnums)])
         return value, gradient
 
@@ -301,8 +303,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
                 f"number(s)), got {cotangent!r}"
             )
         symbolic = traced.symbolic or _contains_value(cotangent)
-        adjoints = _adjoints(outputs, list(cotangents), symbolic)
-        flat = [adjoints.get(leaf, 0.0) for leaf in traced.flat_leaves()]
+        flat = _adjoints(outputs, list(cotangents), symbolic, traced.flat_leaves())
         result = traced.shaped(flat, positions)
         if symbolic and not traced.symbolic:
             return tuple(_map(as_value, result))
@@ -325,8 +326,7 @@ def jacobian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
         outputs = _outputs(traced.output, "jacobian")
         rows = []
         for output in outputs:
-            adjoints = _adjoints([output], [1.0], traced.symbolic)
-            flat = [adjoints.get(leaf, 0.0) for leaf in traced.flat_leaves()]
+            flat = _adjoints([output], [1.0], traced.symbolic, traced.flat_leaves())
             rows.append(traced.shaped(flat, argnums))
         result = rows[0] if isinstance(traced.output, Value) else rows
         return traced.finish(result)

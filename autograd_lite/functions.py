@@ -99,7 +99,7 @@ def local_grads_as_values(node: Value) -> tuple[Value | float, ...]:
     if op is None:
         return ()
     derivatives = op.derivative(VALUES, *node.operands, node)
-    if node.operands is node.parents:
+    if not node.constants:
         return tuple(derivatives)
-    return tuple(d for x, d in zip(node.operands, derivatives) if isinstance(x, Value))
+    return tuple(d for c, d in zip(node.constants, derivatives) if c is None)
 

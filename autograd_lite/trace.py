@@ -11,7 +11,7 @@ from os import PathLike
 from pathlib import Path
 from typing import overload
 
-from autograd_lite.engine import Value, add_to_grads, backpropagate, topological_order
+from autograd_lite.engine import Value, backpropagate, borrowed_grads, topological_order
 from autograd_lite.render import Graph, draw_graph, format_number, node_names
 from autograd_lite.stepper import Stepper
 
@@ -288,5 +288,6 @@ def trace_backward(root: Value, gradient: float = 1.0) -> BackwardTrace:
 
     accumulated = any(node.grad for node in order)
     # The same sweep as Value.backward, with every step recorded as it is applied.
-    add_to_grads(backpropagate(order, {root: float(gradient)}, on_step=record))
+    with borrowed_grads(order, keep=True):
+        backpropagate(order, {root: float(gradient)}, on_step=record)
     return BackwardTrace(root, float(gradient), steps, names, accumulated)

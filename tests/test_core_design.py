@@ -10,7 +10,7 @@ import pytest
 import autograd_lite as ag
 import nn
 from autograd_lite import Value
-from autograd_lite.engine import backpropagate, topological_order
+from autograd_lite.engine import backpropagate, borrowed_grads, topological_order
 from autograd_lite.expression import FUNCTIONS
 
 PACKAGES = Path(__file__).resolve().parent.parent
@@ -130,9 +130,9 @@ def test_an_interrupted_backward_leaves_every_grad_as_it_was() -> None:
 
 
 class InterruptingGrad(float):
-    """A grad whose update is interrupted half way through adding the adjoints."""
+    """An old grad whose update is interrupted half way through adding the pass's grads."""
 
-    def __add__(self, other: object) -> float:
+    def __radd__(self, other: object) -> float:
         raise KeyboardInterrupt
 
 
@@ -149,15 +149,19 @@ def test_an_interrupt_while_grads_are_added_restores_all_of_them() -> None:
 def test_the_one_sweep_reports_every_step_it_applies() -> None:
     x = Value(3.0)
     out = x * x + 1
+    out.backward()
     steps: list[tuple[float, float, float]] = []
-    adjoints = backpropagate(
-        topological_order(out), {out: 1.0},
-        on_step=lambda node, parent, local, up, contribution, total: steps.append(
-            (local, contribution, total)
-        ),
-    )  # fmt: skip
+    order = topological_order(out)
+    with borrowed_grads(order):
+        backpropagate(
+            order, {out: 1.0},
+            on_step=lambda node, parent, local, up, contribution, total: steps.append(
+                (local, contribution, total)
+            ),
+        )  # fmt: skip
+        assert x.grad == 6.0
     assert steps == [(1.0, 1.0, 1.0), (3.0, 3.0, 3.0), (3.0, 3.0, 6.0)]
-    assert adjoints[x] == 6.0 and x.grad == 0.0
+    assert x.grad == 6.0  # lent, then given back as it was
 
 
 def test_float_of_a_value_is_refused_with_the_way_out() -> None:
