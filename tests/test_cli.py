@@ -91,6 +91,7 @@ def test_grad_trace_prints_the_chain_rule_steps_before_the_result(
     assert printed_numbers(result) == {"f": 15.0, "df/dx": 5.0, "df/dy": 3.0}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".svg", ".dot"])
 def test_grad_graph_writes_the_picture(
     suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -509,6 +510,7 @@ def test_process_errors_are_one_line_without_traceback(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_process_graph_leaves_stderr_clean(tmp_path: Path) -> None:
     result = command("grad", "x*2", "x=1", "--graph", "g.svg", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")

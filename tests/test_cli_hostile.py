@@ -155,6 +155,7 @@ def test_save_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path) -> N
     assert hidden_files(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_graph_refuses_a_planted_symlink_and_writes_no_predictable_temporary(
     tmp_path: Path,
 ) -> None:
@@ -271,6 +272,7 @@ def test_thousands_of_classes_are_refused(tmp_path: Path) -> None:
     one_line_error(result, 2, "5000 distinct labels")
 
 
+@pytest.mark.slow
 def test_a_graph_too_large_for_the_webassembly_graphviz_names_dot(tmp_path: Path) -> None:
     # Finding 11: a 2,400-leaf expression with --graph took 18-70 s, deaf to Ctrl-C.
     def balanced(leaves: list[str]) -> str:
@@ -335,6 +337,7 @@ def test_labels_that_skip_class_zero_are_warned_about(tmp_path: Path) -> None:
     assert "on 3 samples of d.csv (3 classes, 1 held out for testing)" in result.stdout
 
 
+@pytest.mark.slow
 def test_class_names_train_save_and_predict_by_name(tmp_path: Path) -> None:
     rows = [(-1.0, -1.0, "setosa"), (1.0, 1.0, "virginica"), (-1.2, -0.8, "setosa")]
     rows += [(0.9, 1.1, "virginica"), (-0.9, -1.1, "setosa"), (1.1, 0.9, "virginica")]
@@ -356,6 +359,7 @@ def test_class_names_train_save_and_predict_by_name(tmp_path: Path) -> None:
         assert classes == expected
 
 
+@pytest.mark.slow
 def test_predict_reads_standard_input_and_writes_a_file(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo.csv")
     assert (
@@ -380,6 +384,7 @@ def test_a_huge_loss_is_printed_in_scientific_notation() -> None:
     assert format_loss(-123456789.0) == "-1.235e+08"
 
 
+@pytest.mark.slow
 def test_quiet_silences_the_progress_output(tmp_path: Path) -> None:
     quiet = command("train", "--epochs", "3", "--quiet", cwd=tmp_path)
     assert (quiet.returncode, quiet.stderr) == (0, "")
@@ -412,12 +417,14 @@ def test_sizes_beyond_the_limits_are_refused_before_building(
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_a_csv_of_too_many_cells_is_refused_while_reading(tmp_path: Path) -> None:
     write_csv(tmp_path / "long.csv", "0.5,0.25,1\n" * 700_000)  # 2.1 million cells
     result = command("train", "--data", "long.csv", cwd=tmp_path)
     one_line_error(result, 2, "long.csv, line 666667: more than the limit of 2000000 cells")
 
 
+@pytest.mark.slow
 def test_endless_inputs_are_refused_instead_of_filling_memory(tmp_path: Path) -> None:
     model = command("train", "--epochs", "1", "--quiet", "--save", "m.json", cwd=tmp_path)
     assert model.returncode == 0, model.stderr
@@ -462,6 +469,7 @@ def test_ctrl_c_during_training_exits_130_and_writes_nothing(tmp_path: Path) -> 
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_reader_that_goes_away_exits_141_quietly(tmp_path: Path) -> None:
     write_csv(tmp_path / "rows.csv", "0.5,0.5\n" * 1000)
     assert (

@@ -73,6 +73,7 @@ def test_digits_trains_compiled_to_a_high_test_accuracy_and_predict_reads_64_pix
     assert f"{printed:.1%}" == f"{correct / 359:.1%}"
 
 
+@pytest.mark.slow
 def test_flower_trains_on_the_course_400_points_and_prints_a_test_accuracy(
     tmp_path: Path,
 ) -> None:
@@ -93,6 +94,7 @@ def test_flower_takes_samples(capsys: pytest.CaptureFixture[str]) -> None:
     assert "on 40 samples of flower (2 classes, 10 held out for testing)" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_split_is_the_same_for_a_seed_and_differs_between_seeds(tmp_path: Path) -> None:
     def results(seed: str) -> tuple[str, ...]:
         run = command("train", "--epochs", "3", "--quiet", "--seed", seed, cwd=tmp_path)
