@@ -83,6 +83,20 @@ def test_gradcheck_passes_and_reports_failures() -> None:
     assert "analytic 3.0" in message and "numeric 6.0" in message and "mismatch" in message
     with pytest.raises(ValueError, match="eps"):
         ag.gradcheck(lambda x: x, [1.0], eps=0.0)
+    with pytest.raises(TypeError, match=r"inputs\[0\] must be a number or a Value"):
+        ag.gradcheck(lambda x: x, ["1.0"])  # type: ignore[list-item]
+
+
+def test_gradcheck_of_values_nudges_them_in_place_and_puts_them_back() -> None:
+    w, b = Value(0.5, "w"), Value(-0.2, "b")
+
+    def loss() -> Value:
+        return (w * 3.0 + b).tanh() ** 2
+
+    assert ag.gradcheck(lambda *parameters: loss(), [w, b])
+    assert (w.data, b.data) == (0.5, -0.2)
+    with pytest.raises(AssertionError, match=r"input 0 \(w\) = 0\.5: analytic"):
+        ag.gradcheck(lambda *parameters: w.detach() * w, [w])
 
 
 def test_nested_grad_takes_the_partial_derivative_of_its_own_argument() -> None:
