@@ -13,24 +13,12 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from autograd_lite import atomic_write
-
-
-@pytest.fixture
-def null_device(tmp_path: Path) -> Path:
-    """A character device like /dev/null (1, 3) in tmp_path: a regression then harms no system
-    file. Making device nodes needs root; elsewhere the test is skipped (FIFOs cover the rest)."""
-    node = tmp_path / "null"
-    try:
-        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
-    except PermissionError:
-        pytest.skip("making a device node needs root")
-    return node
 
 
 def leftovers(directory: Path) -> list[str]:
@@ -286,21 +274,9 @@ def test_a_signal_while_writing_removes_the_temporary(tmp_path: Path, signum: in
 
 
 @pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 64 KiB tmpfs mounted at a fresh directory; skipped where mounting is not allowed."""
-    mount_point = tmp_path / "tmpfs"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", str(mount_point)], check=False)
+def tmpfs(mount_tmpfs: Callable[[str], Path]) -> Path:
+    """A 64 KiB tmpfs; skipped where mounting is not allowed."""
+    return mount_tmpfs("64k")
 
 
 def test_a_really_full_disk_leaves_the_old_file(tmpfs: Path) -> None:

@@ -1,7 +1,6 @@
 """nn.checkpoint: architecture checks before building, class names, atomic saves."""
 
 import json
-import os
 import stat
 from pathlib import Path
 
@@ -9,18 +8,6 @@ import pytest
 
 import nn
 from nn import checkpoint
-
-
-@pytest.fixture
-def null_device(tmp_path: Path) -> Path:
-    """A character device like /dev/null (1, 3) in tmp_path: a regression then harms no system
-    file. Making device nodes needs root; elsewhere the test is skipped (FIFOs cover the rest)."""
-    node = tmp_path / "null"
-    try:
-        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
-    except PermissionError:
-        pytest.skip("making a device node needs root")
-    return node
 
 
 def test_a_config_implying_millions_of_weights_is_refused_before_building(

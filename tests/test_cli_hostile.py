@@ -13,7 +13,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,18 +22,6 @@ from autograd_lite.cli import main
 from autograd_lite.cli.common import format_loss, report
 
 ERROR_PREFIX = "autograd-lite: error: "
-
-
-@pytest.fixture
-def null_device(tmp_path: Path) -> Path:
-    """A character device like /dev/null (1, 3) in tmp_path: a regression then harms no system
-    file. Making device nodes needs root; elsewhere the test is skipped (FIFOs cover the rest)."""
-    node = tmp_path / "null"
-    try:
-        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
-    except PermissionError:
-        pytest.skip("making a device node needs root")
-    return node
 
 
 def command(
@@ -87,21 +75,9 @@ def test_failed_demo_keeps_the_previous_model(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A small tmpfs (16 KiB: four pages), or skip where this process may not mount one."""
-    mount_point = tmp_path / "small"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount_point)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", str(mount_point)], check=False)
+def tmpfs(mount_tmpfs: Callable[[str], Path]) -> Path:
+    """A small tmpfs (16 KiB: four pages); skipped where this process may not mount one."""
+    return mount_tmpfs("16k")
 
 
 @pytest.mark.slow
