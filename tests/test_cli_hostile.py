@@ -150,9 +150,8 @@ def test_graph_refuses_a_planted_symlink_and_writes_no_predictable_temporary(
     assert victim.read_text() == "precious"
 
 
-@pytest.mark.slow
-def test_sigterm_during_train_save_leaves_no_files(tmp_path: Path) -> None:
-    # Finding 4: SIGTERM during `train --save` left 20-29 MB hidden temporary files.
+def signal_during_training(tmp_path: Path, signum: int) -> tuple[int, str]:
+    """Send `signum` to `train --save` a second into training; its exit status and stderr."""
     process = subprocess.Popen(
         [sys.executable, "-m", "autograd_lite", "train", "--epochs", "100000", "--save", "m.json"],
         cwd=tmp_path,
@@ -163,9 +162,16 @@ def test_sigterm_during_train_save_leaves_no_files(tmp_path: Path) -> None:
     assert process.stdout is not None
     assert process.stdout.readline().startswith("training")
     time.sleep(1.0)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 143
+    return process.returncode, stderr
+
+
+@pytest.mark.slow
+def test_sigterm_during_train_save_leaves_no_files(tmp_path: Path) -> None:
+    # Finding 4: SIGTERM during `train --save` left 20-29 MB hidden temporary files.
+    status, stderr = signal_during_training(tmp_path, signal.SIGTERM)
+    assert status == 143
     assert stderr.splitlines()[-1] == f"{ERROR_PREFIX}terminated"
     assert "Traceback" not in stderr
     assert list(tmp_path.iterdir()) == []
@@ -427,19 +433,8 @@ def test_class_names_that_do_not_match_the_model_are_an_error(tmp_path: Path) ->
 
 @pytest.mark.slow
 def test_ctrl_c_during_training_exits_130_and_writes_nothing(tmp_path: Path) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "autograd_lite", "train", "--epochs", "100000", "--save", "m.json"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().startswith("training")
-    time.sleep(1.0)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    status, stderr = signal_during_training(tmp_path, signal.SIGINT)
+    assert status == 130
     assert stderr.splitlines()[-1] == f"{ERROR_PREFIX}interrupted"
     assert "Traceback" not in stderr
     assert list(tmp_path.iterdir()) == []
