@@ -1,6 +1,8 @@
 """autograd-lite: a scalar reverse-mode automatic differentiation engine in pure Python."""
 
-from autograd_lite.compiler import compile
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from autograd_lite.engine import Value, topological_order, zero_grad
 from autograd_lite.functional import (
     grad,
@@ -29,9 +31,38 @@ from autograd_lite.functions import (
 from autograd_lite.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd_lite.gradcheck import gradcheck
 from autograd_lite.ops import OPS, Op
-from autograd_lite.render import Graph, draw_graph
-from autograd_lite.stepper import Stepper
-from autograd_lite.trace import BackwardStep, BackwardTrace, trace_backward
+
+# Drawing, stepping and compiling load on first use, so that `import autograd_lite`
+# costs only the engine (Graphviz, the stepper and the code generator are bigger).
+_LAZY = {
+    "Graph": "autograd_lite.render",
+    "draw_graph": "autograd_lite.render",
+    "Stepper": "autograd_lite.stepper",
+    "BackwardStep": "autograd_lite.trace",
+    "BackwardTrace": "autograd_lite.trace",
+    "trace_backward": "autograd_lite.trace",
+    "compile": "autograd_lite.compiler",
+}
+
+if TYPE_CHECKING:
+    from autograd_lite.compiler import compile
+    from autograd_lite.render import Graph, draw_graph
+    from autograd_lite.stepper import Stepper
+    from autograd_lite.trace import BackwardStep, BackwardTrace, trace_backward
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "OPS",

@@ -3,6 +3,8 @@ no silent float conversion, and grad modes that do not leak out of generators.""
 
 import ast
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -208,3 +210,30 @@ def test_no_grad_and_enable_grad_decorate_plain_functions_and_nest() -> None:
 
     x = Value(2.0)
     assert square(x).parents == () and ag.is_grad_enabled()
+
+
+def test_importing_the_package_loads_the_engine_only() -> None:
+    script = """
+import sys
+import autograd_lite as ag
+heavy = ("autograd_lite.compiler", "autograd_lite.codegen", "autograd_lite.render",
+         "autograd_lite.stepper", "autograd_lite.trace", "graphviz")
+print(sorted(name for name in heavy if name in sys.modules))
+assert ag.compile.__module__ == "autograd_lite.compiler"
+assert ag.trace_backward.__module__ == "autograd_lite.trace"
+from autograd_lite import Stepper, draw_graph
+assert "compile" in dir(ag) and "draw_graph" in dir(ag)
+try:
+    ag.no_such_thing
+except AttributeError as error:
+    print(error)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False,
+        cwd=PACKAGES,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "[]",
+        "module 'autograd_lite' has no attribute 'no_such_thing'",
+    ]
