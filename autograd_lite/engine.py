@@ -100,19 +100,19 @@ class Value:
     # Ordering compares data; equality stays identity so Values work as dict keys.
     def __lt__(self, other: Operand) -> bool:
         _check_comparison(self, "<", other)
-        return self.data < _data(other)
+        return self.data < data_of(other)
 
     def __le__(self, other: Operand) -> bool:
         _check_comparison(self, "<=", other)
-        return self.data <= _data(other)
+        return self.data <= data_of(other)
 
     def __gt__(self, other: Operand) -> bool:
         _check_comparison(self, ">", other)
-        return self.data > _data(other)
+        return self.data > data_of(other)
 
     def __ge__(self, other: Operand) -> bool:
         _check_comparison(self, ">=", other)
-        return self.data >= _data(other)
+        return self.data >= data_of(other)
 
     __hash__ = object.__hash__
 
@@ -216,7 +216,8 @@ Operand: TypeAlias = Value | int | float
 """What an op accepts for each operand: a Value or a plain number."""
 
 
-def _data(x: Operand) -> float:
+def data_of(x: Operand) -> float:
+    """The number `x` stands for: a Value's `data`, or `x` itself."""
     return x.data if isinstance(x, Value) else x
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from autograd_lite.engine import Operand, Value, apply1, apply2
+from autograd_lite.engine import Operand, Value, apply1, apply2, data_of
 from autograd_lite.functions import FUNCTIONS as _ENGINE_FUNCTIONS
 from autograd_lite.ops import ADD, DIV, MUL, NEG, POW, SUB, Op
 
@@ -350,16 +350,12 @@ class _Evaluator:
             result = compute()
         except (ZeroDivisionError, ValueError, OverflowError) as error:
             raise EvaluationError(f"{error} in {what}", column) from None
-        result_data = _number(result)
-        if not math.isfinite(result_data) and all(math.isfinite(_number(x)) for x in operands):
+        result_data = data_of(result)
+        if not math.isfinite(result_data) and all(math.isfinite(data_of(x)) for x in operands):
             raise EvaluationError(
                 f"overflow: {what} gives {result_data} from finite operands", column
             )
         return result
-
-
-def _number(x: Operand) -> float:
-    return x.data if isinstance(x, Value) else x
 
 
 def _as_value(x: Operand) -> Value:

@@ -16,13 +16,20 @@ derivative comes back in the same shape.
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from autograd_lite.engine import Value, backpropagate, borrowed_grads, topological_order_of
+from autograd_lite.engine import (
+    Value,
+    backpropagate,
+    borrowed_grads,
+    data_of,
+    topological_order_of,
+)
 from autograd_lite.functions import as_value, local_grads_as_values
 from autograd_lite.grad_mode import enable_grad
 
@@ -41,16 +48,11 @@ def _chain(local: Any, upstream: Any) -> Any:
             return upstream
         if local == -1.0:
             return -upstream
-        if local == 0.0 and _finite(upstream):
+        if local == 0.0 and math.isfinite(data_of(upstream)):
             return 0.0
     if type(upstream) is float and upstream == 1.0:
         return local
     return local * upstream
-
-
-def _finite(x: Any) -> bool:
-    data = x.data if isinstance(x, Value) else x
-    return bool(abs(data) < float("inf"))
 
 
 def gradients(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from autograd_lite import floats
-from autograd_lite.engine import Operand, Value, apply, apply1, apply2
+from autograd_lite.engine import Operand, Value, apply, apply1, apply2, data_of
 from autograd_lite.ops import DIV, DOT, LEAKY_RELU, OPS, POW, SUM, Functions, Op
 
 
@@ -70,21 +70,17 @@ def as_value(x: Operand) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-def _data(x: Value | float) -> float:
-    return x.data if isinstance(x, Value) else x
-
-
 def _total(op: Op, ieee: Callable[[float, float], float]) -> Callable[[Operand, Operand], Value]:
     # A derivative at a singular point is a value (PyTorch: sqrt'(0) = inf), not an
     # error: the node is the op's own, its data the IEEE result.
     def total(a: Operand, b: Operand) -> Value:
-        return apply(op, (a, b), ieee(_data(a), _data(b)))
+        return apply(op, (a, b), ieee(data_of(a), data_of(b)))
 
     return total
 
 
 VALUES = Functions(
-    data=_data, log=log, sin=sin, cos=cos, pow=_total(POW, floats.power),
+    data=data_of, log=log, sin=sin, cos=cos, pow=_total(POW, floats.power),
     div=_total(DIV, floats.divide),
 )
 

@@ -267,11 +267,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"trained in {seconds:.1f} s, {_duration(statistics.fmean(history.seconds))} per epoch")
     if save is not None:
         names = data.classes if data.named else None
-        try:
-            text = nn.checkpoint.encode("MLP", model.config(), model.state_dict(), names)
-        except ValueError as error:
-            # A finite loss can hide an infinite weight (a dead unit's).
-            raise EvaluationError(f"training diverged: {error}; try a smaller --lr") from None
+        text = nn.checkpoint.encode("MLP", model.config(), model.state_dict(), names)
         write_outputs({save: text.encode("utf-8")})
         print(f"wrote {save}")
     return ExitStatus.OK
