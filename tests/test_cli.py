@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ElementTree
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import cli_process
 import pytest
 from test_expression import HOSTILE
 
@@ -472,14 +473,7 @@ def test_checkpoint_written_by_train_is_json(
 
 
 def command(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "autograd_lite", *argv],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
+    return cli_process.command(*argv, cwd=cwd, timeout=120)
 
 
 def test_process_grad_success(tmp_path: Path) -> None:

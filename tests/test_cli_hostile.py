@@ -17,26 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_process import command
 
 from autograd_lite.cli import main
 from autograd_lite.cli.common import format_loss, report
 
 ERROR_PREFIX = "autograd-lite: error: "
-
-
-def command(
-    *args: str, cwd: Path, stdin: str | None = None, **options: object
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "autograd_lite", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        input=stdin,
-        timeout=300,
-        check=False,
-        **options,  # type: ignore[call-overload]
-    )
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], status: int, fragment: str) -> None:

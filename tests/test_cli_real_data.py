@@ -1,11 +1,10 @@
 """`autograd-lite train --data digits | flower` and the held-out test split (issue 11)."""
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import command
 
 import nn
 from autograd_lite.cli import main
@@ -14,17 +13,6 @@ ERROR_PREFIX = "autograd-lite: error: "
 RESULT = re.compile(
     r"final loss (\S+), accuracy (\S+)%; test loss (\S+), test accuracy (\S+)%", re.MULTILINE
 )
-
-
-def command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "autograd_lite", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
 
 
 def one_line_error(status: int, err: str, fragment: str) -> None:
