@@ -57,8 +57,16 @@ class Module(Generic[OutputT], metaclass=_ModuleType):
 
     After construction every parameter's `label` is its `named_parameters()`
     name (e.g. ``layers.0.neurons.3.w.1``), so drawn and traced graphs read in
-    those names; a label you set yourself is kept. Call `label_parameters()`
-    again after changing a module's structure.
+    those names; a label you set yourself is kept. Each module also knows its
+    path in the model (``layers.0.neurons.3``; "" for the outermost one), and
+    calling it labels each output Value of `forward` (a Value, or those of a
+    returned list or tuple) with that path, so a graph's nodes can be grouped
+    by module (`autograd_lite.groups.find_groups`). Only an unlabelled interior
+    node that is not one of the call's inputs gets the path: a leaf, an input
+    passed through, or a label already set (by an inner module or by you) is
+    kept, and the outermost module labels nothing. Call submodules as
+    `module(x)`; calling `forward` directly skips the labelling. Call
+    `label_parameters()` again after changing a module's structure.
 
     `save(path)` / `load(path)` rebuild a module from its `config()`: by
     default the arguments its constructor was called with, which must be
@@ -66,6 +74,9 @@ class Module(Generic[OutputT], metaclass=_ModuleType):
     """
 
     _init_arguments: tuple[tuple[Any, ...], dict[str, Any]]
+    # The module's dotted path in its model, set by label_parameters (the outermost
+    # container's pass comes last); "" at the top.
+    _path: str = ""
 
     def forward(self, x: list[Value]) -> OutputT:
         """The module's output for the checked input Values `x`; subclasses define it."""
@@ -75,23 +86,35 @@ class Module(Generic[OutputT], metaclass=_ModuleType):
         """`forward` of the input `x` (Values or numbers), checked."""
         nin = getattr(self, "nin", None)
         expected = nin if isinstance(nin, int) and not isinstance(nin, bool) else None
-        return self.forward(as_inputs(x, expected, type(self).__name__))
+        inputs = as_inputs(x, expected, type(self).__name__)
+        output = self.forward(inputs)
+        if self._path:  # the one test on the hot path: the top module labels nothing
+            _label_outputs(output, self._path, inputs)
+        return output
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
         """Yield (dotted name, parameter) pairs, e.g. ("layers.0.neurons.3.w.1", Value)."""
+        return self._named_parameters(prefix, None)
+
+    def _named_parameters(
+        self, prefix: str, modules: list[tuple[str, Module[Any]]] | None
+    ) -> Iterator[tuple[str, Value]]:
+        # `modules`, when given, collects every submodule reached with its dotted path.
         seen: set[int] = set()
-        for name, parameter in self._walk(prefix, set()):
+        for name, parameter in self._walk(prefix, set(), modules):
             if id(parameter) not in seen:
                 seen.add(id(parameter))
                 yield name, parameter
 
-    def _walk(self, prefix: str, visiting: set[int]) -> Iterator[tuple[str, Value]]:
+    def _walk(
+        self, prefix: str, visiting: set[int], modules: list[tuple[str, Module[Any]]] | None
+    ) -> Iterator[tuple[str, Value]]:
         if id(self) in visiting:
             raise ValueError(f"{type(self).__name__} contains itself (at {prefix or 'the top'})")
         visiting.add(id(self))
         for name, attribute in vars(self).items():
             if not name.startswith("_"):
-                yield from _named(attribute, prefix + name, visiting)
+                yield from _named(attribute, prefix + name, visiting, modules)
         visiting.discard(id(self))
 
     def parameters(self) -> list[Value]:
@@ -104,11 +127,24 @@ class Module(Generic[OutputT], metaclass=_ModuleType):
         return sum(1 for _ in self.named_parameters())
 
     def label_parameters(self) -> None:
-        """Set each parameter's label to its name, keeping labels set by hand."""
-        for name, parameter in self.named_parameters():
+        """Set each parameter's label to its name, keeping labels set by hand, and each
+        submodule's path (the prefix of its parameters' names)."""
+        modules: list[tuple[str, Module[Any]]] = [("", self)]
+        for name, parameter in self._named_parameters("", modules):
             label = parameter.label
             if not label or name == label or name.endswith("." + label):
                 parameter.label = name
+        placed: set[int] = set()
+        for path, module in modules:
+            if id(module) in placed:
+                continue  # a shared submodule keeps its first path, as its parameters do
+            placed.add(id(module))
+            # The parameters' rule, so that a path always prefixes its parameters' labels:
+            # a container's pass extends the path a module was given alone, and a path
+            # given by an outer container is kept when the module is labelled again alone.
+            current = module._path
+            if not current or path.endswith("." + current):
+                module._path = path
 
     def zero_grad(self) -> None:
         """Set the grad of every parameter to 0.0."""
@@ -200,14 +236,33 @@ class Module(Generic[OutputT], metaclass=_ModuleType):
         return model
 
 
-def _named(attribute: object, name: str, visiting: set[int]) -> Iterator[tuple[str, Value]]:
+def _label_outputs(output: object, path: str, inputs: list[Value]) -> None:
+    for value in output if isinstance(output, (list, tuple)) else (output,):
+        # `in` compares Values by identity: an input passed through is not this module's node.
+        if (
+            isinstance(value, Value)
+            and value.op is not None
+            and not value.label
+            and value not in inputs
+        ):
+            value.label = path
+
+
+def _named(
+    attribute: object,
+    name: str,
+    visiting: set[int],
+    modules: list[tuple[str, Module[Any]]] | None,
+) -> Iterator[tuple[str, Value]]:
     if isinstance(attribute, Value):
         yield name, attribute
     elif isinstance(attribute, Module):
-        yield from attribute._walk(name + ".", visiting)
+        if modules is not None:
+            modules.append((name, attribute))
+        yield from attribute._walk(name + ".", visiting, modules)
     elif isinstance(attribute, (list, tuple)):
         for index, item in enumerate(attribute):
-            yield from _named(item, f"{name}.{index}", visiting)
+            yield from _named(item, f"{name}.{index}", visiting, modules)
     elif isinstance(attribute, dict):
         for key, item in attribute.items():
             if not isinstance(key, str) or "." in key or not key:
@@ -217,7 +272,7 @@ def _named(attribute: object, name: str, visiting: set[int]) -> Iterator[tuple[s
                         f"got key {key!r}"
                     )
                 continue
-            yield from _named(item, f"{name}.{key}", visiting)
+            yield from _named(item, f"{name}.{key}", visiting, modules)
     elif isinstance(attribute, (set, frozenset)) and _holds_parameters(attribute):
         raise TypeError(
             f"{name}: parameters in a {type(attribute).__name__} have no stable order or "
@@ -353,7 +408,13 @@ class Layer(Module[list[Value]]):
 
     def forward(self, x: list[Value]) -> list[Value]:
         """The `nout` outputs for the `nin` input Values `x`."""
-        return [neuron.forward(x) for neuron in self.neurons]
+        outputs = [neuron.forward(x) for neuron in self.neurons]
+        # What neuron(x) would label, without checking x again for each neuron; a
+        # neuron's output is a new node (a leaf under no_grad, then left alone).
+        for neuron, output in zip(self.neurons, outputs):
+            if output.op is not None and not output.label:
+                output.label = neuron._path
+        return outputs
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -415,6 +476,7 @@ class MLP(Module[Value | list[Value]]):
         """The outputs for the `nin` input Values `x`: a Value if the last layer has one unit."""
         values = x
         for layer in self.layers:
+            # The layer's outputs are its neurons', which label them: nothing left to label.
             values = layer.forward(values)
         return values[0] if len(values) == 1 else values
 

@@ -9,7 +9,7 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn import MLP, Layer, Neuron
+from nn import MLP, Layer, Module, Neuron
 
 
 def set_weights(neuron: Neuron, w: list[float], b: float) -> None:
@@ -274,3 +274,148 @@ def test_layer_and_neuron_checkpoints(tmp_path):
     ]
     with pytest.raises(ValueError, match="expected 'MLP'"):
         MLP.load(tmp_path / "layer.json")
+
+
+# ---- module paths and the labels of module outputs ---------------------------------
+
+
+class Identity(Module):
+    """Returns its first input unchanged."""
+
+    def forward(self, x):
+        return x[0]
+
+
+class Block(Module):
+    """scale * sum(hidden(x)): a user module holding a Layer and a parameter of its own."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.nin = 2
+        self.hidden = Layer(2, 2, activation="tanh", seed=seed)
+        self.scale = Value(2.0)
+
+    def forward(self, x):
+        return self.scale * ag.sum(self.hidden(x))
+
+
+class Net(Module):
+    """Two Blocks in a list, then a linear Neuron, with a pass-through module in between."""
+
+    def __init__(self) -> None:
+        self.nin = 2
+        self.blocks = [Block(seed=1), Block(seed=2)]
+        self.skip = Identity()
+        self.head = Neuron(1, "linear", seed=3)
+
+    def forward(self, x):
+        a = self.blocks[0](x)
+        b = self.blocks[1]([a, a])
+        return self.head([self.skip([b])])
+
+
+def test_each_module_knows_its_path_in_the_model():
+    model = MLP(2, [2, 1], seed=0)
+    assert model._path == ""
+    assert [layer._path for layer in model.layers] == ["layers.0", "layers.1"]
+    assert model.layers[0].neurons[1]._path == "layers.0.neurons.1"
+    net = Net()
+    assert net.blocks[1].hidden.neurons[0]._path == "blocks.1.hidden.neurons.0"
+    assert (net.skip._path, net.head._path) == ("skip", "head")
+    # Alone, a module is the top; its parts are named relative to it, as their parameters.
+    layer = Layer(2, 3, seed=0)
+    assert (layer._path, layer.neurons[2]._path) == ("", "neurons.2")
+
+
+def test_a_path_is_the_prefix_of_its_modules_parameter_names():
+    net = Net()
+    modules = [net.blocks[0], net.blocks[1].hidden, net.blocks[1].hidden.neurons[1], net.head]
+    names = dict(net.named_parameters())
+    for module in modules:
+        own = [name for name, _ in module.named_parameters(module._path + ".")]
+        assert own and all(name in names for name in own)
+    assert "blocks.1.hidden.neurons.1.w.0" in names
+
+
+def test_labelling_a_submodule_again_alone_keeps_its_path_in_the_model():
+    model = MLP(2, [2, 1], seed=0)
+    model.layers[0].label_parameters()
+    assert model.layers[0]._path == "layers.0"
+    assert model.layers[0].neurons[1]._path == "layers.0.neurons.1"
+    assert model.layers[0].neurons[1].b.label == "layers.0.neurons.1.b"
+
+
+def test_mlp_outputs_are_labelled_with_their_neurons_paths():
+    model = MLP(2, [2, 1], activation="tanh", seed=0)
+    out = model([1.0, 2.0])
+    assert out.op is ag.OPS["dot"] and out.label == "layers.1.neurons.0"  # a linear unit
+    # dot([*w, b], [*x, 1.0]) has the parents w0, w1, b, x0, x1: here the hidden outputs.
+    hidden = out.parents[3:]
+    assert [h.label for h in hidden] == ["layers.0.neurons.0", "layers.0.neurons.1"]
+    assert all(h.op is ag.OPS["tanh"] for h in hidden)
+    assert [h.parents[0].label for h in hidden] == ["", ""]  # their dots: inside the neurons
+    # Inputs and parameters keep their labels; the loss built outside the model has none.
+    loss = (out - 1.0) ** 2
+    assert loss.label == "" and loss.parents[0].label == ""
+    assert {node.label for node in ag.topological_order(loss) if node.op is None} == {
+        "x[0]",
+        "x[1]",
+    } | {name for name, _ in model.named_parameters()}
+
+
+def test_a_module_alone_labels_nothing_and_its_parts_relative_to_it():
+    assert Neuron(2, "tanh", seed=0)([1.0, 2.0]).label == ""
+    assert [v.label for v in Layer(2, 3, seed=0)([1.0, 2.0])] == [
+        "neurons.0",
+        "neurons.1",
+        "neurons.2",
+    ]
+
+
+def test_a_user_module_labels_its_new_output_and_keeps_inner_labels():
+    net = Net()
+    out = net([0.5, -1.0])
+    assert out.label == "head"
+    b = out.parents[-1]  # head's dot: w, b, then its input
+    assert b.label == "blocks.1" and b.op is ag.OPS["mul"]
+    (scale, total) = b.parents
+    assert scale is net.blocks[1].scale and total.label == ""  # inside the block: not an output
+    assert [h.label for h in total.parents] == [
+        "blocks.1.hidden.neurons.0",
+        "blocks.1.hidden.neurons.1",
+    ]
+
+
+def test_a_value_passed_through_a_module_is_not_relabelled():
+    net = Net()
+    inner = Value(1.0) * 2.0  # interior and unlabelled, made outside every module
+    assert net.skip([inner]) is inner and inner.label == ""
+    blocked = net.blocks[0]([0.5, -1.0])
+    assert net.skip([blocked]).label == "blocks.0"  # not "skip": a label is never overwritten
+
+
+def test_a_label_set_inside_forward_and_leaves_are_kept():
+    class Named(Module):
+        def __init__(self) -> None:
+            self.w = Value(0.5)
+
+        def forward(self, x):
+            out = self.w * x[0]
+            out.label = "mine"
+            return [out, self.w, Value(3.0)]
+
+    class Outer(Module):
+        def __init__(self) -> None:
+            self.inner = Named()
+
+        def forward(self, x):
+            return self.inner(x)
+
+    out, w, constant = Outer()([2.0])
+    assert (out.label, w.label, constant.label) == ("mine", "inner.w", "")
+
+
+def test_no_grad_outputs_are_leaves_and_stay_unlabelled():
+    model = MLP(2, [2, 1], seed=0)
+    with ag.no_grad():
+        out = model([1.0, 2.0])
+    assert out.op is None and out.label == ""
