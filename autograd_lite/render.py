@@ -25,13 +25,18 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from autograd_lite import atomic_write
 from autograd_lite.engine import Value, topological_order
+
+# format_constant lives in naming, which writes constants into node names; it is
+# re-exported here, where drawings, traces and their users have always found it.
+from autograd_lite.naming import format_constant as format_constant
+from autograd_lite.naming import node_names
 
 if TYPE_CHECKING:
     # Imported for real on the first drawing; the package ships no type information.
@@ -86,30 +91,6 @@ def format_number(x: float, precision: int) -> str:
     if text.startswith("-") and float(text) == 0.0:
         text = text[1:]
     return text
-
-
-def node_names(order: Sequence[Value]) -> dict[Value, str]:
-    """A readable, unique name for each node of a topologically ordered graph.
-
-    A node's label when set and unique in the graph; `v<i>` for an unlabelled
-    node at topological position i; `label@v<i>` for a label that several
-    nodes share (or that clashes with a `v<i>` name).
-    """
-    base = [node.label or f"v{i}" for i, node in enumerate(order)]
-    uses: dict[str, int] = {}
-    for name in base:
-        uses[name] = uses.get(name, 0) + 1
-    names: dict[Value, str] = {}
-    taken: set[str] = set()
-    for i, (node, name) in enumerate(zip(order, base)):
-        if uses[name] > 1 and node.label:
-            name = f"{name}@v{i}"
-        # Labels may themselves look like generated names ("a@v0"): prime until unique.
-        while name in taken:
-            name += "'"
-        taken.add(name)
-        names[node] = name
-    return names
 
 
 class Graph:
@@ -432,8 +413,9 @@ def draw_graph(
     - `params`: Values to colour as parameters (those outside the graph are ignored).
     - `grads`: grads to show instead of each node's `.grad`; a node missing from the
       mapping is drawn as pending (`grad ?`, dashed).
-    - `show_names`: name every node, unlabelled ones by topological position (`v3`),
-      as `trace_backward` does.
+    - `show_names`: name every node as `trace_backward` does
+      (`autograd_lite.naming.node_names`): unlabelled ones by their expression
+      (`x1*w1 + b`) or, failing that, `v1`, `v2`, ...
     - `fields`: "row" puts a node's name, data and grad side by side; "stack" puts them
       one above the other, which makes wide graphs (long names, many leaves) about half
       as wide.
@@ -559,11 +541,6 @@ def operation_label(node: Value) -> str:
         constants = [slot for slot in slots if slot != "·"]
         slots = [f"{len(slots) - len(constants)} Values", *constants]
     return f"{op.symbol}({', '.join(slots)})"
-
-
-def format_constant(x: float) -> str:
-    """A constant as it would be typed: `3`, `0.5`, `1e-08`, `inf`."""
-    return f"{x:g}" if x == x else "nan"
 
 
 def _fill_color(node: Value, root: Value, parameters: Collection[Value]) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import numbers
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
@@ -12,15 +11,9 @@ from pathlib import Path
 from typing import overload
 
 from autograd_lite.engine import Value, backpropagate, borrowed_grads, topological_order
-from autograd_lite.render import Graph, draw_graph, format_number, node_names
+from autograd_lite.naming import d, node_names
+from autograd_lite.render import Graph, draw_graph, format_number
 from autograd_lite.stepper import Stepper
-
-_PLAIN_NAME = re.compile(r"^[\w.@]+$")
-
-
-def _d(name: str) -> str:
-    """`name` as it reads after a `d`: parenthesised unless it is a single word."""
-    return name if _PLAIN_NAME.match(name) else f"({name})"
 
 
 @dataclass(frozen=True)
@@ -30,7 +23,7 @@ class BackwardStep:
     `parent.grad` grew by `contribution = upstream * local_grad`, where `upstream` is
     d(root)/d(node) (times the seed gradient) and `local_grad` is d(node)/d(parent).
     `parent_grad` is d(root)/d(parent) summed so far in this pass, after this step.
-    The names are those of `autograd_lite.render.node_names`, as in the drawn graph.
+    The names are those of `autograd_lite.naming.node_names`, as in the drawn graph.
     """
 
     index: int
@@ -51,7 +44,7 @@ class BackwardStep:
 
     def rule(self) -> str:
         """The chain rule of this step in symbols, e.g. `dL/da += dL/dz * dz/da`."""
-        root, node, parent = _d(self.root_name), _d(self.node_name), _d(self.parent_name)
+        root, node, parent = d(self.root_name), d(self.node_name), d(self.parent_name)
         return f"d{root}/d{parent} += d{root}/d{node} * d{node}/d{parent}"
 
     def describe(self, precision: int = 4) -> str:
@@ -105,7 +98,7 @@ class BackwardTrace(Sequence[BackwardStep]):
         return f"<BackwardTrace of {len(self)} steps from {self.names[self.root]}>"
 
     def _heading(self, precision: int) -> str:
-        root = _d(self.names[self.root])
+        root = d(self.names[self.root])
         heading = (
             f"backward from {self.names[self.root]}, d{root}/d{root} = "
             f"{format_number(self.gradient, precision)}: {len(self)} steps"
@@ -116,12 +109,12 @@ class BackwardTrace(Sequence[BackwardStep]):
 
     def to_text(self, precision: int = 4) -> str:
         """A plain-text table: step number, the chain rule with numbers, the parent's grad after."""
-        root = _d(self.names[self.root])
+        root = d(self.names[self.root])
         rows = [
             (
                 str(step.index),
                 step.describe(precision),
-                f"d{root}/d{_d(step.parent_name)} = {format_number(step.parent_grad, precision)}",
+                f"d{root}/d{d(step.parent_name)} = {format_number(step.parent_grad, precision)}",
             )
             for step in self.steps
         ]

@@ -29,7 +29,7 @@ def test_html_writes_the_stepper_of_the_expression(
     frames = frames_of(path.read_text(encoding="utf-8"))
     # Values x, y, x*y, f; the seed; steps f->x*y, f->x, x*y->x, x*y->y.
     assert [frame[0] for frame in frames] == ["f"] * 4 + ["s"] + ["b"] * 4
-    assert frames[-1][5] == "df/dy += df/dv2 * dv2/dy = 1.0000 * 3.0000 = 3.0000"
+    assert frames[-1][5] == "df/dy += df/d(x*y) * d(x*y)/dy = 1.0000 * 3.0000 = 3.0000"
 
 
 def test_html_with_graph_and_trace_writes_both_and_prints_the_table(

@@ -196,15 +196,16 @@ def test_highlight_rejects_a_pair_that_is_not_an_edge() -> None:
         ag.draw_graph(z, highlight=(c, a))
 
 
-def test_show_names_names_unlabelled_nodes_by_topological_position() -> None:
+def test_show_names_names_every_node_as_node_names_does() -> None:
     x = Value(1.0, label="x")
     y = Value(2.0, label="x")
     out = (x + y) * 2
     source = ag.draw_graph(out, show_names=True, show_grad=False).source
-    assert '"{ x@v0 | data 1.0000 }"' in source
-    assert '"{ x@v1 | data 2.0000 }"' in source
-    assert '"{ v2 | data 3.0000 }"' in source
-    assert '"{ v3 | data 6.0000 }"' in source
+    # The shared label is numbered; the unlabelled nodes are their expressions.
+    assert '"{ x | data 1.0000 }"' in source
+    assert '"{ x#2 | data 2.0000 }"' in source
+    assert '"{ x + x#2 | data 3.0000 }"' in source
+    assert '"{ (x + x#2)*2 | data 6.0000 }"' in source
 
 
 def test_grads_mapping_replaces_grad_and_marks_missing_nodes_pending() -> None:
@@ -368,13 +369,6 @@ def test_unprintable_label_characters_render_as_replacement_characters() -> None
     x = Value(1.0, label="a\x00b\tc\ud800")
     svg = ag.draw_graph(x * 2).pipe("SVG").decode("utf-8")
     assert "a\ufffdb c\ufffd" in svg
-
-
-def test_node_names_stay_unique_when_labels_look_generated() -> None:
-    a0, a1, a2 = Value(1.0, "a"), Value(2.0, "a"), Value(3.0, "a@v0")
-    names = ag.render.node_names(ag.topological_order(ag.sum([a0, a1, a2])))
-    assert len(set(names.values())) == 4
-    assert names[a0] == "a@v0" and names[a1] == "a@v1"
 
 
 # --- issue 12 and lazy loading: the WebAssembly Graphviz under threads, limits, interrupts ---

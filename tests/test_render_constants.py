@@ -57,10 +57,14 @@ def test_the_stepper_writes_constants_in_the_forward_pass() -> None:
     y.label = "y"
     texts = [frame.text for frame in ag.trace_backward(y).stepper().frames]
     # a**2 = 4 and 1 - 4 = -3.
-    assert texts[1:3] == ["v1 = a ** 2 = 2.0000 ** 2 = 4.0000", "y = 1 - v1 = 1 - 4.0000 = -3.0000"]
-    assert ag.trace_backward(-a).stepper().frames[1].text == "v1 = -a = -2.0000 = -2.0000"
+    # The unlabelled a**2 is named by its expression, bracketed where it is an operand.
+    assert texts[1:3] == [
+        "a**2 = a ** 2 = 2.0000 ** 2 = 4.0000",
+        "y = 1 - (a**2) = 1 - 4.0000 = -3.0000",
+    ]
+    assert ag.trace_backward(-a).stepper().frames[1].text == "-a = -a = -2.0000 = -2.0000"
     b = Value(-2.0, label="b")
-    assert ag.trace_backward(-b).stepper().frames[1].text == "v1 = -b = -(-2.0000) = 2.0000"
+    assert ag.trace_backward(-b).stepper().frames[1].text == "-b = -b = -(-2.0000) = 2.0000"
 
 
 def test_jupyter_shows_a_wide_graph_shrunk_to_the_cell_width() -> None:

@@ -91,19 +91,37 @@ def test_fan_out_accumulates_step_by_step() -> None:
     assert x.grad == 7.0
 
 
-def test_unlabelled_nodes_are_named_by_topological_position_as_in_the_graph() -> None:
+def test_unlabelled_nodes_are_named_by_their_expressions_as_in_the_graph() -> None:
     x = Value(3.0)
     y = x.tanh() * 2
     trace = ag.trace_backward(y)
-    assert [str(s) for s in trace] == [
-        "dv2/dv1 += dv2/dv2 * dv2/dv1 = 1.0000 * 2.0000 = 2.0000",
-        f"dv2/dv0 += dv2/dv1 * dv1/dv0 = 2.0000 * {1 - x.tanh().data ** 2:.4f} = "
-        f"{2 * (1 - x.tanh().data ** 2):.4f}",
+    # The unlabelled leaf is v1; the nodes made from it read as what they compute.
+    assert [(s.node_name, s.parent_name) for s in trace] == [
+        ("tanh(v1)*2", "tanh(v1)"),
+        ("tanh(v1)", "v1"),
     ]
+    # After a d, a name that is not one word is bracketed.
+    out, t = "(tanh(v1)*2)", "(tanh(v1))"
+    local = 1 - x.tanh().data ** 2
+    first, second = str(trace[0]), str(trace[1])
+    assert first.startswith(f"d{out}/d{t} += d{out}/d{out} * ")
+    assert first.endswith(" = 1.0000 * 2.0000 = 2.0000")
+    assert second.startswith(f"d{out}/dv1 += d{out}/d{t} * ")
+    assert second.endswith(f" = 2.0000 * {local:.4f} = {2 * local:.4f}")
     source = trace.graph(0).source
-    assert 'v0 [label="{ v0 |' in source
-    assert 'v1 [label="{ v1 |' in source
-    assert 'v2 [label="{ v2 |' in source
+    assert 'v0 [label="{ v1 |' in source
+    assert 'v1 [label="{ tanh(v1) |' in source
+    assert 'v2 [label="{ tanh(v1)*2 |' in source
+
+
+def test_an_unlabelled_neuron_reads_as_its_expression() -> None:
+    x1, w1, b = Value(2.0, label="x1"), Value(-3.0, label="w1"), Value(1.0, label="b")
+    n = x1 * w1 + b
+    trace = ag.trace_backward(n.tanh())
+    assert trace.names[n] == "x1*w1 + b"
+    root = "d(tanh(x1*w1 + b))"
+    assert str(trace[0]).startswith(f"{root}/d(x1*w1 + b) += ")
+    assert trace[-1].rule().startswith(f"{root}/dw1 += {root}/d(x1*w1) * ")
 
 
 def test_names_with_operators_are_parenthesised() -> None:

@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     outputs: dict[Path, bytes] = {}
     if graph_path is not None:
         try:
-            # With --trace, name every node (v2, v4, ...) as the trace does.
+            # With --trace, name every node (x*w, x*w + b, ...) as the trace does.
             graph = ag.draw_graph(root, max_nodes=GRAPH_MAX_NODES, show_names=args.trace)
             picture = graph.pipe(graph_path.suffix.lstrip("."))
         except (GraphRenderError, ValueError) as error:
