@@ -1,21 +1,25 @@
-"""The backprop stepper: one drawing of a traced graph that plays forward, then backward.
+"""The stepper lab: a page that plays a traced graph forward, backward and through SGD.
 
-`Stepper(trace)` (or `trace.stepper()`) lays the graph out once and turns the pass into
-frames: the forward pass reveals each value in topological order, then the backward pass
-applies one chain-rule step per frame. The HTML it writes holds one SVG, the frames as
-JSON and a small script that restyles the SVG per frame; it needs no network and no
-kernel, so it works in Jupyter, in an exported notebook and from a file on disk.
+`Stepper(trace)` (or `trace.stepper()`) writes the graph into the page as data (ops,
+operands, constants, leaf values, names, `nn` module groups); the page draws it, computes
+forward and backward itself in JavaScript written from the op table, and turns the pass
+into frames. It needs no network and no kernel, so it works in Jupyter, in an exported
+notebook and from a file on disk. The page's scripts are the assets `numbers.js` (Python's
+number formatting and the op table's helpers), `layout.js` (a layered drawing of the
+graph) and `stepper.js` (everything else), beside the op table from
+`autograd_lite.formulas.javascript()`.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import itertools
 import json
+import math
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -23,53 +27,56 @@ from typing import TYPE_CHECKING, Any
 
 from autograd_lite import atomic_write
 from autograd_lite.engine import Value, topological_order
+from autograd_lite.formulas import expression, javascript
+from autograd_lite.groups import Group, find_groups
+from autograd_lite.naming import d
 from autograd_lite.ops import DOT, NEG, SUM
-from autograd_lite.render import RANKDIRS, draw_graph, format_constant, format_number
+from autograd_lite.render import RANKDIRS, draw_graph, format_constant, operation_label
 
 if TYPE_CHECKING:
     from autograd_lite.trace import BackwardTrace
 
 LAYOUTS = ("auto", *RANKDIRS)
-# The box `rankdir="auto"` fits the drawing into: roughly a notebook cell.
+FOLDS = ("auto", "neurons", "none")
+# Past this many values a page opens with its modules folded.
+FOLD_ABOVE = 150
+# A dot of more pairs than this is written with its first and last terms only.
+SHOWN_TERMS = 3
+# Up to this many values the notebook view also holds a static drawing for untrusted notebooks.
+STATIC_PICTURE_MAX = 150
+# The box `rankdir="auto"` aims at: roughly a notebook cell.
 FIT_WIDTH = 900.0
 FIT_HEIGHT = 600.0
-# Text drawn at 14 px stays readable down to about 60%.
-READABLE_SCALE = 0.6
-# Up to this many Values, "auto" lays the graph out both ways and keeps the better.
-SMALL_GRAPH = 100
-
-_PLAIN_NAME = re.compile(r"^[\w.@\[\]']+$")
-_XML_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
+# The page never draws text below 10 px: 14 px at 72%.
+READABLE_SCALE = 0.72
 _instances = itertools.count()
 
 
-@dataclass(frozen=True)
-class Frame:
-    """One frame of the stepper, as the browser shows it.
-
-    `phase` is "forward" (the value of `node` appears), "seed" (the root's grad is set)
-    or "backward" (one chain-rule step from `node` into `parent`). `grad` is the text of
-    the grad box that changes (the parent's, or the root's for the seed), `partial`
-    whether more contributions to it are still to come, `text` the line written under
-    the graph and `sum_text` how a running sum adds up ("" when nothing is summed).
-    Nodes are numbered by topological position, as `draw_graph` numbers them.
-    """
-
-    phase: str
-    node: int
-    parent: int | None
-    grad: str | None
-    partial: bool
-    text: str
-    sum_text: str
-
-
 class Stepper:
-    """An interactive step-by-step view of a `BackwardTrace`.
+    """The stepper lab of a `BackwardTrace`: a page that recomputes, explains and trains.
 
-    Jupyter shows it as a widget; `html()` is a standalone page, `save_html(path)` writes
-    it. Controls: first / previous / next / last, play / pause with a speed, a slider,
-    zoom and pan, and the keyboard (left / right arrow, Home, End, space to play).
+    The page draws the graph and plays it: forward (each value in reading order), the
+    seed, then every chain-rule step with its local derivative spelled out
+    (`d tanh(n)/dn = 1 - o**2 = 1 - 0.7071**2 = 0.5000`) and the highlighted operands
+    that supply it. It carries the graph (ops, operands, constants, leaf values) and
+    recomputes forward and backward itself in JavaScript written from the op table
+    (`autograd_lite.formulas`), so a learner can click a leaf and type a value, or drag
+    it sideways to scrub, and watch every value and grad follow; "check" puts the
+    central difference beside the analytic gradient. With `params`, it goes on after
+    backward: one frame per update `p <- p - lr * dL/dp`, `zero_grad` (which can be
+    turned off to show grads accumulating), then the next iteration, with a loss curve
+    and `lr` editable; with `samples`, the learner picks the example or runs SGD over
+    them. `nn` modules fold into one box each (`layers.0.neurons.2: tanh(w·x + b)`);
+    a click unfolds one.
+
+    Jupyter shows it inline; `html()` is a standalone page, `save_html(path)` writes it.
+    Keys: left / right arrow, Home, End, space to play. The page's element carries
+    `data-autograd-lite="stepper"`, and `element.stepper` is its JavaScript API:
+    `names()`, `get(name)` -> `{data, grad}` (after the whole pass, at the current
+    values), `set(name, value)`, `frames()`, `go(k)`, `current()`, `text()`,
+    `check(name)` -> `{analytic, numeric, h}`, `params()`, `train(iterations, lr)` ->
+    losses, `lr(rate)`, `zeroGrad(on)`, `sample(k or "all")`, `groups()`,
+    `fold(path)`, `unfold(path)`, `focus(name or null)`. Names are the ones drawn.
     """
 
     def __init__(
@@ -78,19 +85,29 @@ class Stepper:
         *,
         rankdir: str = "auto",
         precision: int = 4,
-        params: Iterable[Value] | None = None,
+        params: Iterable[Value] | Iterable[tuple[str, Value]] | None = None,
+        lr: float | None = None,
+        samples: Sequence[Mapping[Value | str, float]] = (),
+        fold: str = "auto",
         max_nodes: int = 1000,
+        title: str | None = None,
     ) -> None:
-        """Lay out the graph of `trace` and compute its frames.
+        """Prepare the page of `trace`.
 
-        - `rankdir`: LR, RL, TB or BT, or "auto" (the default): LR or TB, whichever
-          shows the whole graph in a notebook cell at a readable size, else whichever
-          fits the cell's width larger (the view then scrolls with the steps).
+        - `rankdir`: LR, RL, TB or BT, or "auto" (the default): the direction that suits
+          a notebook cell, judged from the graph's depth and breadth.
         - `precision`: decimals of the numbers shown.
-        - `params`: Values to colour as parameters, as in `draw_graph`.
+        - `params`: the parameters (Values, or `model.named_parameters()` pairs): drawn
+          in green, and trained after backward by SGD with learning rate `lr`
+          (default 0.1).
+        - `samples`: a few examples, each a mapping from a leaf (a Value of the graph,
+          or its drawn name) to its number; the page lets the learner pick one, or run
+          SGD over all of them, one per iteration.
+        - `fold`: "auto" (fold every module's innermost groups when the graph has more
+          than 150 values), "neurons" (always) or "none".
         - `max_nodes`: refuse (ValueError) a graph of more Values than this.
+        - `title`: the heading (default: what is differentiated, and the training).
         """
-        # BackwardTrace is not imported here: trace.py imports this module.
         if not all(hasattr(trace, name) for name in ("root", "names", "steps", "gradient")):
             raise TypeError(
                 "Stepper: expected a BackwardTrace (from trace_backward), "
@@ -98,179 +115,167 @@ class Stepper:
             )
         if rankdir not in LAYOUTS:
             raise ValueError(f"Stepper: rankdir must be one of {LAYOUTS}, got {rankdir!r}")
-        if isinstance(precision, bool) or not isinstance(precision, int) or precision < 0:
-            raise ValueError(f"Stepper: precision must be an int >= 0, got {precision!r}")
+        if (
+            isinstance(precision, bool) or not isinstance(precision, int)
+            or not 0 <= precision <= 12
+        ):
+            raise ValueError(f"Stepper: precision must be an int from 0 to 12, got {precision!r}")
+        if fold not in FOLDS:
+            raise ValueError(f"Stepper: fold must be one of {FOLDS}, got {fold!r}")
+        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+            raise ValueError(f"Stepper: max_nodes must be an int >= 1, got {max_nodes!r}")
         self.trace = trace
         self.precision = precision
         self.order = topological_order(trace.root)
+        if len(self.order) > max_nodes:
+            raise ValueError(
+                f"Stepper: the graph has {len(self.order)} values, more than "
+                f"max_nodes={max_nodes}. Pass max_nodes={len(self.order)} (or more) to show it "
+                "anyway, or step through a sub-graph from an intermediate Value."
+            )
         self.position = {node: i for i, node in enumerate(self.order)}
-        self.frames = tuple(self._forward_frames()) + tuple(self._backward_frames())
-        parameters = list(params) if params is not None else None
-        if rankdir != "auto":
-            candidates: tuple[str, ...] = (rankdir,)
-        elif len(self.order) <= SMALL_GRAPH:
-            candidates = ("LR", "TB")
-        else:
-            candidates = (_likely_direction(self.order),)
-        drawings = [self._drawing(direction, parameters, max_nodes) for direction in candidates]
-        self.rankdir, self.svg = max(
-            zip(candidates, drawings), key=lambda pair: _fit(pair[1])
-        )
+        self.params = _parameters(params, self.position)
+        self.lr = _learning_rate(lr, bool(self.params))
+        self.samples = [_sample(sample, self.position, trace.names) for sample in samples]
+        self.rankdir = _likely_direction(self.order) if rankdir == "auto" else rankdir
+        groups = find_groups(self.order)
+        if fold == "auto":
+            fold = "neurons" if len(self.order) > FOLD_ABOVE else "none"
+        self.fold = fold
+        self.groups = groups
+        self.title = title if title is not None else self._default_title()
+        if not isinstance(self.title, str):
+            raise TypeError(f"Stepper: title must be a str, got {type(title).__name__}: {title!r}")
         self.uid = f"ag-stepper-{next(_instances)}"
 
-    def _drawing(self, rankdir: str, params: list[Value] | None, max_nodes: int) -> str:
-        graph = draw_graph(
-            self.trace.root,
-            rankdir=rankdir,
-            precision=self.precision,
-            params=params,
-            max_nodes=max_nodes,
-            grads=self._widest_grads(),
-            show_names=True,
-            fields="stack",
-        )
-        return _compact_svg(graph.svg())
+    def _default_title(self) -> str:
+        root = self.trace.names[self.trace.root]
+        title = f"backward from {root}"
+        if self.params and self.lr is not None:
+            title += (
+                f", then SGD on {len(self.params)} parameters "
+                f"(lr = {format_constant(self.lr)})"
+            )
+        return title
 
     def __len__(self) -> int:
-        return len(self.frames)
+        """The frames of one pass: forward, seed, backward steps, and updates and zero_grad."""
+        training = len(self.params) + 1 if self.params and self.lr is not None else 0
+        return len(self.order) + 1 + len(self.trace) + training
 
     def __repr__(self) -> str:
         return (
             f"<Stepper of {len(self.order)} values: {len(self.order)} forward, "
-            f"1 seed and {len(self.trace)} backward frames>"
+            f"1 seed and {len(self.trace)} backward frames"
+            + (f", {len(self.params)} updates" if self.params and self.lr is not None else "")
+            + ">"
         )
 
-    # ---- frames ---------------------------------------------------------------
-
-    def _name(self, node: Value) -> str:
-        return self.trace.names[node]
-
-    def _number(self, x: float) -> str:
-        return format_number(x, self.precision)
-
-    def _forward_frames(self) -> Iterable[Frame]:
-        for i, node in enumerate(self.order):
-            yield Frame("forward", i, None, None, False, self._forward_text(node), "")
-
-    def _forward_text(self, node: Value) -> str:
-        name, value = self._name(node), self._number(node.data)
-        if not node.parents:
-            return f"{name} = {value} (leaf)"
-        symbolic = _expression(node, [self._operand_name(x) for x in node.operands])
-        numeric = _expression(node, [self._operand_number(x) for x in node.operands])
-        return f"{name} = {symbolic} = {numeric} = {value}"
-
-    def _operand_name(self, operand: Value | float) -> str:
-        if isinstance(operand, Value):
-            name = self._name(operand)
-            return name if _PLAIN_NAME.match(name) else f"({name})"
-        return format_constant(operand)
-
-    def _operand_number(self, operand: Value | float) -> str:
-        if isinstance(operand, Value):
-            return self._number(operand.data)
-        return format_constant(operand)
-
-    def _backward_frames(self) -> Iterable[Frame]:
-        trace = self.trace
-        root = self.position[trace.root]
-        seed = self._number(trace.gradient)
-        root_name = _d(self._name(trace.root))
-        yield Frame("seed", root, None, seed, False, f"d{root_name}/d{root_name} = {seed}", "")
-        arrivals = {node: 0 for node in self.order}
-        for step in trace:
-            arrivals[step.parent] += 1
-        summands: dict[Value, list[float]] = {}
-        for step in trace:
-            terms = summands.setdefault(step.parent, [])
-            terms.append(step.contribution)
-            sum_text = ""
-            if arrivals[step.parent] > 1:
-                added = " + ".join(self._number(t) for t in terms)
-                total = self._number(step.parent_grad)
-                running = total if len(terms) == 1 else f"{added} = {total}"
-                if len(terms) < arrivals[step.parent]:
-                    running += " so far"
-                sum_text = (
-                    f"d{root_name}/d{_d(step.parent_name)} = {running} "
-                    f"({len(terms)} of {arrivals[step.parent]} contributions)"
-                )
-            yield Frame(
-                "backward",
-                self.position[step.node],
-                self.position[step.parent],
-                self._number(step.parent_grad),
-                len(terms) < arrivals[step.parent],
-                step.describe(self.precision),
-                sum_text,
-            )
-
-    def _edge_slots(self) -> Iterable[int]:
-        """Per frame, which of the edges between the same two nodes it goes along.
-
-        `x * x` has two edges from x; its two steps into x take one each, in order.
-        """
-        seen: Counter[tuple[int, int | None]] = Counter()
-        for frame in self.frames:
-            key = (frame.node, frame.parent)
-            yield seen[key] if frame.phase == "backward" else 0
-            seen[key] += 1
-
-    def _widest_grads(self) -> dict[Value, float]:
-        """Per node, the grad whose text is widest over the frames, to lay the boxes out."""
-        widest: dict[Value, float] = {self.trace.root: self.trace.gradient}
-        for step in self.trace:
-            old = widest.get(step.parent)
-            if old is None or len(self._number(step.parent_grad)) > len(self._number(old)):
-                widest[step.parent] = step.parent_grad
-        return widest
-
-    # ---- HTML -----------------------------------------------------------------
+    # ---- the page's data ---------------------------------------------------------------
 
     def _payload(self) -> dict[str, Any]:
+        names = self.trace.names
+        order, position = self.order, self.position
+        operand_names = [[_operand_name(x, names) for x in node.operands] for node in order]
         return {
-            "values": [self._number(node.data) for node in self.order],
-            "parents": [[self.position[p] for p in node.parents] for node in self.order],
-            "frames": [
-                [f.phase[0], f.node, f.parent, f.grad, int(f.partial), f.text, f.sum_text, slot]
-                for f, slot in zip(self.frames, self._edge_slots())
+            "title": self.title,
+            "precision": self.precision,
+            "rankdir": self.rankdir,
+            "root": position[self.trace.root],
+            "seed": _json_number(self.trace.gradient),
+            "names": [names[node] for node in order],
+            "ops": [node.op.name if node.op is not None else "" for node in order],
+            "args": [
+                [
+                    position[x] if isinstance(x, Value) else [_json_number(x), format_constant(x)]
+                    for x in node.operands
+                ]
+                for node in order
             ],
+            "values": [_json_number(node.data) for node in order],
+            "exprs": [
+                expression(node.op, [names[x] if isinstance(x, Value) else format_constant(x)
+                                     for x in node.operands])
+                if node.op is not None else ""
+                for node in order
+            ],
+            "forward": [_forward_parts(node) for node in order],
+            "operandNames": operand_names,
+            "opLabels": [operation_label(node) for node in order],
+            "reading": [position[node] for node in reading_order(order)],
+            "params": [position[p] for p in self.params],
+            "lr": self.lr if self.params else None,
+            "samples": [
+                {str(position[leaf]): _json_number(value) for leaf, value in sample.items()}
+                for sample in self.samples
+            ],
+            "groups": [self._group(group) for group in self.groups],
+            "fold": self.fold,
         }
 
-    def fragment(self) -> str:
-        """The stepper as an HTML fragment (style, drawing, controls, script) for a page."""
-        payload = json.dumps(self._payload(), separators=(",", ":"), ensure_ascii=False)
-        # Inside <script>, "</" would end the element: JSON allows "<" to be escaped.
-        payload = payload.replace("<", "\\u003c")
+    def _group(self, group: Group) -> dict[str, Any]:
+        inner = not any(other.parent == group.path for other in self.groups)
+        outputs = [self.position[v] for v in group.outputs]
+        return {
+            "path": group.path,
+            "parent": group.parent,
+            "members": [self.position[v] for v in group.members],
+            "outputs": outputs,
+            "leaf": inner,
+            "label": f"{group.path}: {_summary(group, self.trace.names)}",
+        }
+
+    def fragment(self, static: bool = False) -> str:
+        """The stepper as an HTML fragment (style, controls, data and script) for a page.
+
+        With `static`, it also holds the graph drawn by Graphviz as an image, shown where
+        scripts do not run (an untrusted notebook) beside a note saying to run the cell.
+        """
+        payload = _valid_text(
+            json.dumps(self._payload(), separators=(",", ":"), ensure_ascii=False)
+        )
+        # Inside <script>, "</" would end the element, and U+2028/9 end a JavaScript line
+        # in old browsers: JSON allows each to be escaped.
+        payload = (
+            payload.replace("<", "\\u003c")
+            .replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029")
+        )
         uid = self.uid
+        picture = self._static_picture() if static else ""
         return (
-            f'<div class="ag-stepper" id="{uid}" tabindex="0" '
+            f'<div class="ag-stepper" id="{uid}" tabindex="0" data-autograd-lite="stepper" '
             f'aria-label="backprop stepper">'
             f"<style>{_asset('stepper.css')}</style>"
-            f'<p class="ag-note">{_NO_SCRIPT}</p>'
-            # Hidden until the script runs: a sanitizer that strips scripts and SVG
-            # (an untrusted notebook) then leaves the note alone, not dead buttons.
-            f'<div class="ag-live" style="display:none">'
-            f'<div class="ag-view"></div>'
-            f'<div class="ag-text" aria-live="polite">'
-            f'<span class="ag-phase"></span> <span class="ag-rule"></span>'
-            f'<div class="ag-sum"></div></div>'
-            f"{_CONTROLS}</div>"
-            # The drawing travels as script data too, for the same reason; Graphviz
-            # escapes "<" in labels, so it cannot contain "</script".
-            f'<script type="image/svg+xml" class="ag-svg">{self.svg}</script>'
+            f'<div class="ag-note"><p>{_NO_SCRIPT}</p>{picture}</div>'
+            # Hidden until the script runs: a sanitizer that strips scripts (an untrusted
+            # notebook) then leaves the note and the picture, not dead buttons.
+            f'<div class="ag-live" style="display:none">{_PANEL}</div>'
             f'<script type="application/json" class="ag-data">{payload}</script>'
-            f"<script>{_asset('stepper.js')}\nagStepper(document.getElementById({uid!r}));"
-            f"</script></div>"
+            f"<script>var agOps = {javascript()};\n{_asset('numbers.js')}\n{_asset('layout.js')}\n"
+            f"{_asset('stepper.js')}\nagStepper(document.getElementById({uid!r}));</script></div>"
+        )
+
+    def _static_picture(self) -> str:
+        if len(self.order) > STATIC_PICTURE_MAX:
+            return ""
+        graph = draw_graph(
+            self.trace.root, rankdir=self.rankdir, precision=self.precision,
+            params=self.params, max_nodes=len(self.order), show_names=True, fields="stack",
+        )
+        encoded = base64.b64encode(graph.svg().encode("utf-8")).decode("ascii")
+        return (
+            f'<img src="data:image/svg+xml;base64,{encoded}" style="max-width:100%;height:auto" '
+            f'alt="{html.escape(_valid_text(self.title))}">'
         )
 
     def html(self, title: str | None = None) -> str:
         """The stepper as a standalone HTML page: no network, no kernel needed."""
-        heading = title or f"backward from {self._name(self.trace.root)}"
+        heading = title or self.title
         return (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(heading)}</title>"
+            f"<title>{html.escape(_valid_text(heading))}</title>"
             "<style>body{font-family:Helvetica,Arial,sans-serif;margin:1em}</style>"
             f"</head><body>\n{self.fragment()}\n"
             # Keys work as soon as the page opens, without a click first.
@@ -279,7 +284,7 @@ class Stepper:
         )
 
     def _repr_html_(self) -> str:
-        return self.fragment()
+        return self.fragment(static=True)
 
     def save_html(self, path: str | PathLike[str]) -> Path:
         """Write `html()` to `path` (UTF-8) and return the path written.
@@ -298,97 +303,102 @@ _NO_SCRIPT = (
     "written by trace.save_html()."
 )
 
-_CONTROLS = (
+_PANEL = (
+    '<div class="ag-head"><span class="ag-title"></span>'
+    '<span class="ag-legend">'
+    '<span class="ag-key ag-key-leaf">input</span>'
+    '<span class="ag-key ag-key-param">parameter</span>'
+    '<span class="ag-key ag-key-root">output</span>'
+    '<span class="ag-key ag-key-current">grad being updated</span>'
+    '<span class="ag-key ag-key-supply">supplies the local derivative</span>'
+    '<span class="ag-key ag-key-pending">grad ? not reached yet</span>'
+    "</span></div>"
+    '<div class="ag-body"><div class="ag-view"></div>'
+    '<div class="ag-loss" style="display:none"></div></div>'
+    '<div class="ag-text" aria-live="polite"><div class="ag-phase"></div>'
+    '<div class="ag-lines"></div><div class="ag-message"></div></div>'
     '<div class="ag-controls">'
     '<button type="button" class="ag-first" title="first step (Home)">|&#x25C0;</button>'
     '<button type="button" class="ag-prev" title="previous step (&#x2190;)">&#x25C0;</button>'
     '<button type="button" class="ag-play" title="play / pause (space)">play</button>'
     '<button type="button" class="ag-next" title="next step (&#x2192;)">&#x25B6;</button>'
-    '<button type="button" class="ag-last" title="last step (End)">&#x25B6;|</button>'
+    '<button type="button" class="ag-last" title="last step of this pass (End)">&#x25B6;|</button>'
     '<select class="ag-speed" title="steps per second">'
     '<option value="0.5">0.5/s</option><option value="1" selected>1/s</option>'
-    '<option value="2">2/s</option><option value="4">4/s</option></select>'
+    '<option value="2">2/s</option><option value="4">4/s</option>'
+    '<option value="20">20/s</option></select>'
     '<input type="range" class="ag-slider" min="0" value="0" aria-label="step">'
     '<span class="ag-counter"></span>'
     '<span class="ag-zoom">'
     '<button type="button" class="ag-zoom-out" title="zoom out">&#x2212;</button>'
     '<button type="button" class="ag-zoom-fit" title="fit the drawing to the view">fit</button>'
     '<button type="button" class="ag-zoom-in" title="zoom in">+</button></span>'
+    '<button type="button" class="ag-fold-all" title="fold every module into one box">fold</button>'
+    '<button type="button" class="ag-unfold-all" title="show every value">unfold</button>'
+    '<button type="button" class="ag-unfocus" style="display:none">show all</button>'
     "</div>"
+    '<div class="ag-controls ag-training">'
+    '<label>lr <input type="number" class="ag-lr" step="any" min="0"></label>'
+    '<label><input type="checkbox" class="ag-zero-grad" checked> zero_grad</label>'
+    '<select class="ag-sample" title="which example feeds the inputs"></select>'
+    "</div>"
+    '<div class="ag-editor" style="display:none"><span class="ag-editing"></span> '
+    '<input type="number" class="ag-number" step="any"> '
+    '<button type="button" class="ag-check">check</button> '
+    '<button type="button" class="ag-focus" title="show only its paths to the output">'
+    "focus</button> <span class=\"ag-check-result\"></span></div>"
+    '<table class="ag-table" style="display:none"></table>'
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_text(text: str) -> str:
+    """`text` with any lone surrogate (a label made from undecodable bytes) as U+FFFD.
+
+    Such a character cannot be written as UTF-8: the page and Jupyter's output could
+    not be saved. Drawings replace it the same way.
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _asset(name: str) -> str:
     return (resources.files("autograd_lite") / "assets" / name).read_text("utf-8")
 
 
-def _compact_svg(svg: str) -> str:
-    """The SVG element alone, without what an HTML page does not need.
-
-    Drops the XML prolog, doctype, comments and element ids; moves the font attributes
-    every text repeats into the style sheet; keeps one decimal of each coordinate
-    (a tenth of a point is finer than a screen pixel). A 300-node drawing halves.
-    """
-    svg = _XML_PROLOG.sub("", svg)
-    svg = _DROPPED.sub("", svg)
-    svg = _GEOMETRY.sub(
-        lambda m: f' {m.group(1)}="{_COORDINATE.sub(_one_decimal, m.group(2))}"', svg
-    )
-    return svg.strip()
+def _json_number(x: float) -> float | str:
+    """A float for JSON, which has no inf or nan: those travel as text."""
+    if math.isfinite(x):
+        return x
+    return "nan" if math.isnan(x) else "inf" if x > 0 else "-inf"
 
 
-def _one_decimal(match: re.Match[str]) -> str:
-    text = f"{float(match.group(0)):.1f}"
-    return text[:-2] if text.endswith(".0") else text
+def _operand_name(operand: Value | float, names: Mapping[Value, str]) -> str:
+    """An operand as it reads inside its consumer's expression: `x1`, `(x1*w1)`, `3`."""
+    if isinstance(operand, Value):
+        return d(names[operand])
+    return format_constant(operand)
 
 
-_DROPPED = re.compile(
-    r' (?:id="(?:node|edge)\d+"|xml:space="preserve"|font-family="Helvetica,sans-Serif"'
-    r'|font-size="14.00")'
-)
-_GEOMETRY = re.compile(r' (points|d|x|y|cx|cy|rx|ry)="([^"]*)"')
-_COORDINATE = re.compile(r"-?\d+\.\d+")
-
-
-_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
-
-
-def _fit(svg: str) -> tuple[bool, float]:
-    """How well the drawing suits a notebook cell, as (shown whole, scale); more is better.
-
-    Best is the whole drawing in view at a readable scale; failing that, the largest
-    scale at which it fits the cell's width (the view then scrolls to follow the step).
-    """
-    match = _SIZE.search(svg)
-    if match is None:
-        return (False, 0.0)
-    # Graphviz sizes are in points; browsers draw 4/3 px per point.
-    width, height = (float(match.group(k)) * 4 / 3 for k in (1, 2))
-    whole = min(1.0, FIT_WIDTH / width, FIT_HEIGHT / height)
-    if whole >= READABLE_SCALE:
-        return (True, whole)
-    return (False, min(1.0, FIT_WIDTH / width, 3 * FIT_HEIGHT / height))
-
-
-def _likely_direction(order: list[Value]) -> str:
-    """LR or TB, whichever likely fits the box better, judged from depth and breadth alone.
-
-    Laying a big graph out twice to compare costs seconds; its levels tell nearly as much.
-    """
-    level: dict[Value, int] = {}
-    for node in order:
-        level[node] = 1 + max((level[p] for p in node.parents), default=-1)
-    depth = max(level.values()) + 1
-    breadth = max(Counter(level.values()).values())
-    # Rough px per level (a value and its op) and per value across, for each direction;
-    # stacked records are about 110 px wide and 70 px high.
-    left_right = min(FIT_WIDTH / (depth * 200), 3 * FIT_HEIGHT / (breadth * 85))
-    top_bottom = min(FIT_WIDTH / (breadth * 125), 3 * FIT_HEIGHT / (depth * 130))
-    return "LR" if left_right >= top_bottom else "TB"
-
-
-def _d(name: str) -> str:
-    return name if _PLAIN_NAME.match(name) else f"({name})"
+def _forward_parts(node: Value) -> list[str | int]:
+    """The node's expression with each operand as its index: `[0, " * ", 1]`."""
+    if node.op is None:
+        return []
+    marks = [f"\0{k}\0" for k in range(len(node.operands))]
+    text = _expression(node, marks)
+    half = len(node.operands) // 2
+    if node.op is DOT and half > SHOWN_TERMS:
+        # A neuron's dot of dozens of terms: the first few and the last say enough.
+        terms = text.split(" + ")
+        text = " + ".join([*terms[: SHOWN_TERMS - 1], "…", terms[-1]])
+    parts: list[str | int] = []
+    for k, piece in enumerate(text.split("\0")):
+        if k % 2:
+            parts.append(int(piece))
+        elif piece:
+            parts.append(piece)
+    return parts
 
 
 def _expression(node: Value, args: list[str]) -> str:
@@ -398,10 +408,136 @@ def _expression(node: Value, args: list[str]) -> str:
     if op.kind == "operator" and len(args) == 2:
         return f"{args[0]} {op.symbol} {args[1]}"
     if op is NEG:
-        return f"-({args[0]})" if args[0].startswith("-") else f"-{args[0]}"
+        return f"-{args[0]}"
     if op is SUM:
         return " + ".join(args)
     if op is DOT:
         half = len(args) // 2
         return " + ".join(f"{w}*{x}" for w, x in zip(args[:half], args[half:]))
     return f"{op.symbol}({', '.join(args)})"
+
+
+def reading_order(order: Sequence[Value]) -> list[Value]:
+    """The graph's nodes in the order a learner reads a forward pass.
+
+    Level by level from the inputs (a node's level is one more than its deepest operand's),
+    and each leaf just before the first node that uses it: inputs and the first layer
+    first, a later layer's weights where that layer begins.
+    """
+    level: dict[Value, int] = {}
+    for node in order:
+        level[node] = 1 + max((level[p] for p in node.parents), default=-1)
+    position = {node: i for i, node in enumerate(order)}
+    interior = sorted(
+        (node for node in order if node.parents), key=lambda v: (level[v], position[v])
+    )
+    placed: set[Value] = set()
+    reading: list[Value] = []
+    for node in interior:
+        for parent in node.parents:
+            if not parent.parents and parent not in placed:
+                placed.add(parent)
+                reading.append(parent)
+        reading.append(node)
+    # A graph that is a single leaf.
+    reading.extend(node for node in order if not node.parents and node not in placed)
+    return reading
+
+
+def _summary(group: Group, names: Mapping[Value, str]) -> str:
+    """What a group computes, in its own terms: `tanh(w·x + b)`, or `3 outputs`."""
+    if len(group.outputs) != 1:
+        return f"{len(group.outputs)} outputs"
+    members = set(group.members)
+
+    def say(node: Value) -> str:
+        if node.op is None or node not in members:
+            return "x"
+        if node.op is DOT:
+            half = len(node.operands) // 2
+            biased = node.operands[-1] == 1.0 and not isinstance(node.operands[-1], Value)
+            return "w·x + b" if biased and half > 1 else "w·x"
+        return expression(node.op, [say(x) if isinstance(x, Value) else format_constant(x)
+                                    for x in node.operands])
+
+    return say(group.outputs[0])
+
+
+def _parameters(
+    params: Iterable[Value] | Iterable[tuple[str, Value]] | None, position: Mapping[Value, int]
+) -> list[Value]:
+    """The parameters in the graph, from Values or (name, Value) pairs; others are ignored."""
+    if params is None:
+        return []
+    if isinstance(params, (str, bytes, Value)) or not isinstance(params, Iterable):
+        raise TypeError(
+            "Stepper: params must be an iterable of Values or of (name, Value) pairs, "
+            f"got {type(params).__name__}: {params!r}"
+        )
+    found: list[Value] = []
+    for item in params:
+        value = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+        if not isinstance(value, Value):
+            raise TypeError(
+                f"Stepper: params must hold Values or (name, Value) pairs, got "
+                f"{type(item).__name__}: {item!r}"
+            )
+        if value in position and value.op is None and value not in found:
+            found.append(value)
+    return found
+
+
+def _learning_rate(lr: float | None, has_params: bool) -> float | None:
+    if lr is None:
+        return 0.1 if has_params else None
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr < 0:
+        raise ValueError(f"Stepper: lr must be a finite number >= 0, got {lr!r}")
+    if not has_params:
+        raise ValueError("Stepper: lr needs params: the parameters that SGD updates")
+    return float(lr)
+
+
+def _sample(
+    sample: Mapping[Value | str, float], position: Mapping[Value, int], names: Mapping[Value, str]
+) -> dict[Value, float]:
+    """One example's leaf values, keyed by leaf; ValueError for anything not a leaf here."""
+    if not isinstance(sample, Mapping):
+        raise TypeError(
+            f"Stepper: each sample must be a mapping of leaves to numbers, "
+            f"got {type(sample).__name__}: {sample!r}"
+        )
+    by_name = {name: node for node, name in names.items()}
+    bound: dict[Value, float] = {}
+    for key, number in sample.items():
+        leaf = by_name.get(key) if isinstance(key, str) else key
+        if not isinstance(leaf, Value) or leaf not in position or leaf.op is not None:
+            raise ValueError(f"Stepper: a sample binds {key!r}, which is not a leaf of this graph")
+        if (
+            isinstance(number, bool) or not isinstance(number, (int, float))
+            or not math.isfinite(number)
+        ):
+            raise ValueError(
+                f"Stepper: a sample gives {key!r} the value {number!r}; expected a finite number"
+            )
+        bound[leaf] = float(number)
+    return bound
+
+
+def _likely_direction(order: list[Value]) -> str:
+    """LR or TB: whichever shows the whole graph in a notebook cell at a readable size,
+    else whichever fits the cell's width larger (the view then scrolls down with the steps).
+
+    Judged from the graph's depth and breadth: a value box is about 130 x 64 px, and a
+    level (a value, its op and the gaps) takes about 250 px across or 170 px down.
+    """
+    level: dict[Value, int] = {}
+    for node in order:
+        level[node] = 1 + max((level[p] for p in node.parents), default=-1)
+    depth = max(level.values()) + 1
+    breadth = max(Counter(level.values()).values())
+    sizes = {"LR": (depth * 250, breadth * 90), "TB": (breadth * 150, depth * 170)}
+    whole = {k: min(1.0, FIT_WIDTH / w, FIT_HEIGHT / h) for k, (w, h) in sizes.items()}
+    if max(whole.values()) >= READABLE_SCALE:
+        return "LR" if whole["LR"] >= whole["TB"] else "TB"
+    across = {k: min(1.0, FIT_WIDTH / w) for k, (w, _) in sizes.items()}
+    return "LR" if across["LR"] >= across["TB"] else "TB"

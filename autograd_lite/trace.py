@@ -1,16 +1,23 @@
-"""Stepping through backward: `trace_backward` records every chain-rule step it applies."""
+"""Stepping through backward: `trace_backward` records every chain-rule step it applies.
+
+Each step is explained in two lines: its local derivative as the op table's rule, with the
+numbers put in (`d tanh(n)/dn = 1 - o**2 = 1 - 0.7071**2 = 0.5000`, see
+`autograd_lite.formulas`), then the chain rule, whose gradients read `dL/dn` and whose
+local part is that rule's own name (`dL/dn += dL/do * d tanh(n)/dn = ...`).
+"""
 
 from __future__ import annotations
 
 import html
 import numbers
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 from typing import overload
 
 from autograd_lite.engine import Value, backpropagate, borrowed_grads, topological_order
+from autograd_lite.formulas import LocalRule, explain_local
 from autograd_lite.naming import d, node_names
 from autograd_lite.render import Graph, draw_graph, format_number
 from autograd_lite.stepper import Stepper
@@ -22,13 +29,15 @@ class BackwardStep:
 
     `parent.grad` grew by `contribution = upstream * local_grad`, where `upstream` is
     d(root)/d(node) (times the seed gradient) and `local_grad` is d(node)/d(parent).
-    `parent_grad` is d(root)/d(parent) summed so far in this pass, after this step.
-    The names are those of `autograd_lite.naming.node_names`, as in the drawn graph.
+    `parent` is `node.operands[operand]`. `parent_grad` is d(root)/d(parent) summed so
+    far in this pass, after this step. The names are those of
+    `autograd_lite.naming.node_names`, as in the drawn graph.
     """
 
     index: int
     node: Value
     parent: Value
+    operand: int
     local_grad: float
     upstream: float
     contribution: float
@@ -36,19 +45,28 @@ class BackwardStep:
     root_name: str
     node_name: str
     parent_name: str
+    names: Mapping[Value, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def edge(self) -> tuple[Value, Value]:
         """The (parent, child) edge the step goes back along, as `draw_graph` highlights it."""
         return (self.parent, self.node)
 
+    def local_rule(self, precision: int = 4) -> LocalRule:
+        """The local derivative d(node)/d(parent) spelled out from the op table's rule."""
+        return explain_local(self.node, self.operand, self.names, precision)
+
     def rule(self) -> str:
-        """The chain rule of this step in symbols, e.g. `dL/da += dL/dz * dz/da`."""
+        """The chain rule of this step in symbols, e.g. `dL/da += dL/dz * d(a * b)/da`."""
         root, node, parent = d(self.root_name), d(self.node_name), d(self.parent_name)
-        return f"d{root}/d{parent} += d{root}/d{node} * d{node}/d{parent}"
+        local = self.local_rule().wrt
+        return f"d{root}/d{parent} += d{root}/d{node} * {local}"
 
     def describe(self, precision: int = 4) -> str:
-        """The step as the chain rule with numbers: `dL/da += dL/dz * dz/da = 2.0 * 3.0 = 6.0`."""
+        """The chain rule with numbers.
+
+        `dL/da += dL/dz * d(a * b)/da = 2.0000 * 3.0000 = 6.0000`
+        """
         upstream = format_number(self.upstream, precision)
         local = format_number(self.local_grad, precision)
         contribution = format_number(self.contribution, precision)
@@ -78,6 +96,7 @@ class BackwardTrace(Sequence[BackwardStep]):
         self.steps = tuple(steps)
         self.names = dict(names)
         self.accumulated = accumulated
+        self._into: dict[Value, list[BackwardStep]] | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -107,22 +126,48 @@ class BackwardTrace(Sequence[BackwardStep]):
             heading += " (grads of this pass; backward added them to the grads already there)"
         return heading
 
-    def to_text(self, precision: int = 4) -> str:
-        """A plain-text table: step number, the chain rule with numbers, the parent's grad after."""
+    def running_sum(self, k: int, precision: int = 4) -> str:
+        """How the grad that step k adds to stands after it, when several steps add to it.
+
+        `dL/dx = 1.0000 + 3.0000 = 4.0000 so far (2 of 3 contributions)`; "" for a grad
+        that only one step makes.
+        """
+        step = self.steps[self._position(k)]
+        into = self._arrivals().get(step.parent, [])
+        if len(into) < 2:
+            return ""
+        terms = [format_number(s.contribution, precision) for s in into if s.index <= step.index]
+        total = format_number(step.parent_grad, precision)
+        running = total if len(terms) == 1 else f"{' + '.join(terms)} = {total}"
+        if len(terms) < len(into):
+            running += " so far"
         root = d(self.names[self.root])
-        rows = [
-            (
-                str(step.index),
-                step.describe(precision),
-                f"d{root}/d{d(step.parent_name)} = {format_number(step.parent_grad, precision)}",
-            )
-            for step in self.steps
-        ]
-        header = ("#", "chain rule", "grad after")
-        widths = [max(len(row[c]) for row in [header, *rows]) for c in range(2)]
+        return (
+            f"d{root}/d{d(step.parent_name)} = {running} "
+            f"({len(terms)} of {len(into)} contributions)"
+        )
+
+    def _arrivals(self) -> dict[Value, list[BackwardStep]]:
+        """Per node, the steps that add to its grad, in order (computed once)."""
+        if self._into is None:
+            self._into = {}
+            for step in self.steps:
+                self._into.setdefault(step.parent, []).append(step)
+        return self._into
+
+    def explain(self, k: int, precision: int = 4) -> list[str]:
+        """Step k in words: its local derivative, the chain rule, and any running sum."""
+        step = self.steps[self._position(k)]
+        lines = [step.local_rule(precision).text(), step.describe(precision)]
+        running = self.running_sum(k, precision)
+        return [*lines, running] if running else lines
+
+    def to_text(self, precision: int = 4) -> str:
+        """Every step in words: a heading, then per step its number and `explain`'s lines."""
         lines = [self._heading(precision)]
-        for number, rule, after in [header, *rows]:
-            lines.append(f"{number:>{widths[0]}}  {rule:<{widths[1]}}  {after}".rstrip())
+        for step in self.steps:
+            lines.append(f"step {step.index}: from {step.node_name} back to {step.parent_name}")
+            lines.extend(f"  {line}" for line in self.explain(step.index, precision))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -131,26 +176,18 @@ class BackwardTrace(Sequence[BackwardStep]):
     def _repr_html_(self) -> str:
         head = "".join(
             f"<th>{html.escape(title)}</th>"
-            for title in (
-                "#",
-                "chain rule",
-                "upstream",
-                "local",
-                "contribution",
-                "parent grad after",
-            )
+            for title in ("#", "local derivative", "chain rule", "grad after")
         )
+        root = d(self.names[self.root])
         body = "".join(
             "<tr>"
             + "".join(
                 f"<td>{html.escape(cell)}</td>"
                 for cell in (
                     str(step.index),
-                    step.rule(),
-                    format_number(step.upstream, 4),
-                    format_number(step.local_grad, 4),
-                    format_number(step.contribution, 4),
-                    format_number(step.parent_grad, 4),
+                    step.local_rule().text(),
+                    step.describe(),
+                    f"d{root}/d{d(step.parent_name)} = {format_number(step.parent_grad, 4)}",
                 )
             )
             + "</tr>"
@@ -158,7 +195,8 @@ class BackwardTrace(Sequence[BackwardStep]):
         )
         caption = html.escape(self._heading(4))
         return (
-            f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+            '<table style="font-family:monospace"><caption>'
+            f"{caption}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>"
         )
 
@@ -204,15 +242,21 @@ class BackwardTrace(Sequence[BackwardStep]):
         *,
         rankdir: str = "auto",
         precision: int = 4,
-        params: Iterable[Value] | None = None,
+        params: Iterable[Value] | Iterable[tuple[str, Value]] | None = None,
+        lr: float | None = None,
+        samples: Sequence[Mapping[Value | str, float]] = (),
+        fold: str = "auto",
         max_nodes: int = 1000,
+        title: str | None = None,
     ) -> Stepper:
-        """An interactive player of this pass (forward, then each step) for Jupyter or a browser.
+        """The stepper lab of this pass, for Jupyter or a browser: explained, editable, trainable.
 
-        See `autograd_lite.stepper.Stepper` for the arguments and the controls.
+        See `autograd_lite.stepper.Stepper` for the arguments, the controls and the page's
+        JavaScript API.
         """
         return Stepper(
-            self, rankdir=rankdir, precision=precision, params=params, max_nodes=max_nodes
+            self, rankdir=rankdir, precision=precision, params=params, lr=lr,
+            samples=samples, fold=fold, max_nodes=max_nodes, title=title,
         )
 
     def save_html(
@@ -221,15 +265,21 @@ class BackwardTrace(Sequence[BackwardStep]):
         *,
         rankdir: str = "auto",
         precision: int = 4,
-        params: Iterable[Value] | None = None,
+        params: Iterable[Value] | Iterable[tuple[str, Value]] | None = None,
+        lr: float | None = None,
+        samples: Sequence[Mapping[Value | str, float]] = (),
+        fold: str = "auto",
         max_nodes: int = 1000,
+        title: str | None = None,
     ) -> Path:
         """Write the `stepper()` of this pass to `path` as one standalone HTML file.
 
-        Returns the path written; the options are those of `stepper()`.
+        Returns the path written; the options are those of `stepper()`, e.g.
+        `trace.save_html("lab.html", params=model.named_parameters(), lr=0.1)`.
         """
         stepper = self.stepper(
-            rankdir=rankdir, precision=precision, params=params, max_nodes=max_nodes
+            rankdir=rankdir, precision=precision, params=params, lr=lr, samples=samples,
+            fold=fold, max_nodes=max_nodes, title=title,
         )
         return stepper.save_html(path)
 
@@ -259,16 +309,21 @@ def trace_backward(root: Value, gradient: float = 1.0) -> BackwardTrace:
     order = topological_order(root)
     names = node_names(order)
     steps: list[BackwardStep] = []
+    # The sweep steps through a node's parents in order; `places` says which operand each is.
+    places: list[int] = []
 
     def record(
         node: Value, parent: Value, local: float, upstream: float, contribution: float,
         parent_grad: float,
     ) -> None:
+        if not steps or steps[-1].node is not node or not places:
+            places[:] = [i for i, x in enumerate(node.operands) if isinstance(x, Value)]
         steps.append(
             BackwardStep(
                 index=len(steps),
                 node=node,
                 parent=parent,
+                operand=places.pop(0),
                 local_grad=local,
                 upstream=upstream,
                 contribution=contribution,
@@ -276,6 +331,7 @@ def trace_backward(root: Value, gradient: float = 1.0) -> BackwardTrace:
                 root_name=names[root],
                 node_name=names[node],
                 parent_name=names[parent],
+                names=names,
             )
         )
 

@@ -72,9 +72,25 @@ def test_steps_are_in_the_order_applied() -> None:
 def test_a_step_reads_as_the_chain_rule_with_numbers() -> None:
     trace = ag.trace_backward(loss_graph()["L"])
     by_edge = {(s.node.label, s.parent.label): s for s in trace}
-    assert str(by_edge[("d", "a")]) == "dL/da += dL/dd * dd/da = -2.0000 * -3.0000 = 6.0000"
-    assert by_edge[("L", "f")].describe(1) == "dL/df += dL/dL * dL/df = 1.0 * 4.0 = 4.0"
-    assert by_edge[("d", "a")].rule() == "dL/da += dL/dd * dd/da"
+    # The local part is the derivative of the node's expression: d(a*b)/da, never dd/da,
+    # so that dL/dL (a grad) and d(e*f)/df (a local derivative) read differently.
+    assert str(by_edge[("d", "a")]) == "dL/da += dL/dd * d(a*b)/da = -2.0000 * -3.0000 = 6.0000"
+    assert by_edge[("L", "f")].describe(1) == "dL/df += dL/dL * d(e*f)/df = 1.0 * 4.0 = 4.0"
+    assert by_edge[("d", "a")].rule() == "dL/da += dL/dd * d(a*b)/da"
+
+
+def test_each_step_explains_its_local_derivative_by_the_ops_rule() -> None:
+    trace = ag.trace_backward(loss_graph()["L"])
+    by_edge = {(s.node.label, s.parent.label): s for s in trace}
+    # d(a*b)/da = b = -3; d(e*f)/de = f = -2; d(d + c)/dc = 1.
+    assert by_edge[("d", "a")].local_rule().text() == "d(a*b)/da = b = -3.0000"
+    assert by_edge[("L", "e")].local_rule().text() == "d(e*f)/de = f = -2.0000"
+    assert by_edge[("e", "c")].local_rule().text() == "d(d + c)/dc = 1"
+    step = by_edge[("d", "b")]
+    assert trace.explain(step.index) == [
+        "d(a*b)/db = a = 2.0000",
+        "dL/db += dL/dd * d(a*b)/db = -2.0000 * 2.0000 = -4.0000",
+    ]
 
 
 def test_fan_out_accumulates_step_by_step() -> None:
@@ -129,7 +145,9 @@ def test_names_with_operators_are_parenthesised() -> None:
     n = a + b
     n.label = "n"
     trace = ag.trace_backward(n)
-    assert str(trace[0]) == "dn/d(x1*w1) += dn/dn * dn/d(x1*w1) = 1.0000 * 1.0000 = 1.0000"
+    assert str(trace[0]) == (
+        "dn/d(x1*w1) += dn/dn * d(x1*w1 + b)/d(x1*w1) = 1.0000 * 1.0000 = 1.0000"
+    )
 
 
 def random_graph(seed: int) -> tuple[list[Value], Value]:
@@ -210,16 +228,22 @@ def test_grads_match_central_differences() -> None:
     assert tuple(v.grad for v in inputs) == ag.grad(f, argnums=(0, 1, 2, 3, 4))(*point)
 
 
-def test_table_text_lists_every_step_with_the_grad_after() -> None:
+def test_the_text_explains_every_step() -> None:
     trace = ag.trace_backward(loss_graph()["L"])
     lines = str(trace).splitlines()
     assert lines[0] == "backward from L, dL/dL = 1.0000: 6 steps"
-    assert lines[1].split() == ["#", "chain", "rule", "grad", "after"]
-    assert len(lines) == 2 + len(trace)
-    for line, step in zip(lines[2:], trace):
-        assert str(step) in line
-        assert line.endswith(f"dL/d{step.parent.label} = {HAND_GRADS[step.parent.label]:.4f}")
+    # Per step: a heading, the local derivative, the chain rule (no grad here gets two
+    # contributions, so no running sum).
+    assert len(lines) == 1 + 3 * len(trace)
+    for k, step in enumerate(trace):
+        heading, local, chain = lines[1 + 3 * k : 4 + 3 * k]
+        assert heading == f"step {k}: from {step.node.label} back to {step.parent.label}"
+        assert local == "  " + step.local_rule().text()
+        assert chain == "  " + str(step)
+        assert chain.endswith(f"= {HAND_STEPS[(step.node.label, step.parent.label)][2]:.4f}")
     assert not trace.accumulated
+    # No line is so long that a notebook at 1,000 px wraps it inside a number.
+    assert max(len(line) for line in lines) < 100
 
 
 def test_html_table_escapes_names() -> None:
@@ -227,9 +251,9 @@ def test_html_table_escapes_names() -> None:
     out = a * 3
     out.label = "L"
     page = ag.trace_backward(out)._repr_html_()
-    assert page.startswith("<table>")
-    assert "<td>dL/d(&lt;a&gt;) += dL/dL * dL/d(&lt;a&gt;)</td>" in page
-    assert "<td>3.0000</td>" in page
+    assert page.startswith("<table")
+    assert "<td>d((&lt;a&gt;)*3)/d(&lt;a&gt;) = 3</td>" in page
+    assert "<td>dL/d(&lt;a&gt;) = 3.0000</td>" in page
     assert "<a>" not in page
 
 
@@ -276,7 +300,7 @@ def test_a_leaf_root_has_no_steps() -> None:
     trace = ag.trace_backward(x, 3.0)
     assert len(trace) == 0
     assert x.grad == 3.0
-    assert str(trace) == "backward from x, dx/dx = 3.0000: 0 steps\n#  chain rule  grad after"
+    assert str(trace) == "backward from x, dx/dx = 3.0000: 0 steps"
     with pytest.raises(IndexError):
         trace.graph(0)
 

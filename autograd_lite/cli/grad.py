@@ -15,6 +15,7 @@ from autograd_lite.cli.common import (
     check_output,
     output_path,
     parse_assignments,
+    positive_float,
     write_outputs,
 )
 from autograd_lite.expression import EvaluationError, Expression, parse
@@ -31,6 +32,7 @@ examples:
   autograd-lite grad "sigmoid(a*b + c)" a=1 b=2 c=-1 --graph graph.svg
   autograd-lite grad "relu(x*w + b)" x=0.5 w=-1.5 b=2 --source
   autograd-lite grad "tanh(x*w + b)" x=0.5 w=-1.5 b=2 --html steps.html
+  autograd-lite grad "(w*x - 3)**2" x=2 w=0.5 --html sgd.html --lr 0.05
   autograd-lite grad -- "-x**2" x=3        (use -- when the expression starts with '-')
 
 expressions use numbers, the declared variables, + - * / ** (and unary - +),
@@ -68,8 +70,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--html",
         metavar="FILE",
         type=output_path,
-        help="also write the backprop stepper (forward, then each chain-rule step) "
-        "as one standalone .html page",
+        help="also write the stepper lab as one standalone .html page: forward, each "
+        "chain-rule step explained, values to edit, and SGD steps on the variables",
+    )
+    grad.add_argument(
+        "--lr",
+        metavar="RATE",
+        type=positive_float,
+        help="with --html: the learning rate of the SGD steps the page plays (default 0.1)",
     )
     grad.set_defaults(run=run)
 
@@ -91,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
         if graph_path is not None and html_path.resolve() == graph_path.resolve():
             raise CommandError(f"--html and --graph name the same file: {str(html_path)!r}")
         check_output(html_path, "--html")
+    if args.lr is not None and html_path is None:
+        raise CommandError("--lr sets the learning rate of the --html page: give --html FILE too")
     variables = parse_assignments(args.assignments)
     expression = parse(args.expression)
     root = expression.evaluate(variables)
@@ -119,7 +129,13 @@ def run(args: argparse.Namespace) -> int:
         outputs[graph_path] = picture
     if html_path is not None and trace is not None:
         try:
-            page = trace.stepper(max_nodes=GRAPH_MAX_NODES).html()
+            # The variables are the parameters: the page plays SGD steps on them.
+            page = trace.stepper(
+                max_nodes=GRAPH_MAX_NODES,
+                params=list(variables.values()),
+                lr=(0.1 if args.lr is None else args.lr) if variables else None,
+                title=f"{output_name} = {expression.source.strip()}",
+            ).html()
         except (GraphRenderError, ValueError) as error:
             raise CommandError(f"cannot draw the steps into {str(html_path)!r}: {error}") from None
         outputs[html_path] = page.encode("utf-8")
@@ -127,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
     if args.trace and trace is not None:
         print(trace)
         print()
+    for path in outputs:
+        print(f"wrote {path}")
     print(f"{output_name} = {expression.source.strip()} = {root.data!r}")
     width = max((len(name) for name in variables), default=0)
     for name, leaf in variables.items():
