@@ -252,10 +252,11 @@ def _term(op: Op, operand: int, count: int) -> tuple[int, list[int]]:
     return operand // terms, [member * terms + term for member in range(size)]
 
 
-def expression(op: Op, names: Sequence[str]) -> str:
+def expression(op: Op, names: Sequence[str], terms: bool = False) -> str:
     """The op applied to operands named `names`, as `naming` writes expressions.
 
-    `x1*w1`, `a + b`, `(x1*w1)*2`, `-x`, `tanh(n)`, `a + b + c`, `w·x + b` (a neuron's dot).
+    `x1*w1`, `a + b`, `(x1*w1)*2`, `-x`, `tanh(n)`, `a + b + c`, `w·x + b` (a neuron's
+    dot; with `terms`, a dot is written out as its sum of products).
     """
     if op.kind == "operator" and len(names) == 2:
         if op.symbol in ("+", "-"):
@@ -268,7 +269,7 @@ def expression(op: Op, names: Sequence[str]) -> str:
         return " + ".join(names)
     if op is DOT:
         half = len(names) // 2
-        if half <= 2:
+        if half <= 2 or terms:
             return " + ".join(f"{d(w)}*{d(x)}" for w, x in zip(names[:half], names[half:]))
         # nn's neurons append their bias as a last pair with the constant 1.
         return "w·x + b" if names[-1] == "1" else "w·x"

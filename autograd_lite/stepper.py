@@ -29,8 +29,7 @@ from autograd_lite import atomic_write
 from autograd_lite.engine import Value, topological_order
 from autograd_lite.formulas import expression, javascript
 from autograd_lite.groups import Group, find_groups
-from autograd_lite.naming import d
-from autograd_lite.ops import DOT, NEG, SUM
+from autograd_lite.ops import DOT
 from autograd_lite.render import RANKDIRS, draw_graph, format_constant, operation_label
 
 if TYPE_CHECKING:
@@ -176,7 +175,6 @@ class Stepper:
     def _payload(self) -> dict[str, Any]:
         names = self.trace.names
         order, position = self.order, self.position
-        operand_names = [[_operand_name(x, names) for x in node.operands] for node in order]
         return {
             "title": self.title,
             "precision": self.precision,
@@ -200,7 +198,6 @@ class Stepper:
                 for node in order
             ],
             "forward": [_forward_parts(node) for node in order],
-            "operandNames": operand_names,
             "opLabels": [operation_label(node) for node in order],
             "reading": [position[node] for node in reading_order(order)],
             "params": [position[p] for p in self.params],
@@ -374,47 +371,28 @@ def _json_number(x: float) -> float | str:
     return "nan" if math.isnan(x) else "inf" if x > 0 else "-inf"
 
 
-def _operand_name(operand: Value | float, names: Mapping[Value, str]) -> str:
-    """An operand as it reads inside its consumer's expression: `x1`, `(x1*w1)`, `3`."""
-    if isinstance(operand, Value):
-        return d(names[operand])
-    return format_constant(operand)
-
-
 def _forward_parts(node: Value) -> list[str | int]:
-    """The node's expression with each operand as its index: `[0, " * ", 1]`."""
+    """The node's expression with each operand as its index, for the page to put in numbers.
+
+    `[0, " * ", 1]` for `x1*w1`; a dot is written out term by term, the first few and
+    the last only when it has dozens.
+    """
     if node.op is None:
         return []
-    marks = [f"\0{k}\0" for k in range(len(node.operands))]
-    text = _expression(node, marks)
-    half = len(node.operands) // 2
-    if node.op is DOT and half > SHOWN_TERMS:
-        # A neuron's dot of dozens of terms: the first few and the last say enough.
-        terms = text.split(" + ")
-        text = " + ".join([*terms[: SHOWN_TERMS - 1], "…", terms[-1]])
+    # Marks that read as one word, so that the expression brackets none of them.
+    marks = [f"QQ{k}QQ" for k in range(len(node.operands))]
+    text = expression(node.op, marks, terms=True)
+    if node.op is DOT and len(node.operands) // 2 > SHOWN_TERMS:
+        products = text.split(" + ")
+        text = " + ".join([*products[: SHOWN_TERMS - 1], "…", products[-1]])
     parts: list[str | int] = []
-    for k, piece in enumerate(text.split("\0")):
+    for k, piece in enumerate(re.split(r"QQ(\d+)QQ", text)):
         if k % 2:
             parts.append(int(piece))
         elif piece:
-            parts.append(piece)
+            # Numbers read better spaced out than names do: 2.0000 * -3.0000.
+            parts.append(re.sub(r" *(\*\*|\*|/) *", r" \1 ", piece))
     return parts
-
-
-def _expression(node: Value, args: list[str]) -> str:
-    """The node's op applied to `args` as it is written: `a * b`, `-a`, `tanh(a)`, `a + b + c`."""
-    op = node.op
-    assert op is not None  # only called for interior nodes
-    if op.kind == "operator" and len(args) == 2:
-        return f"{args[0]} {op.symbol} {args[1]}"
-    if op is NEG:
-        return f"-{args[0]}"
-    if op is SUM:
-        return " + ".join(args)
-    if op is DOT:
-        half = len(args) // 2
-        return " + ".join(f"{w}*{x}" for w, x in zip(args[:half], args[half:]))
-    return f"{op.symbol}({', '.join(args)})"
 
 
 def reading_order(order: Sequence[Value]) -> list[Value]:

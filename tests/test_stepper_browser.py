@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import random
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,20 @@ def test_special_points_agree_with_python(tmp_path: Path) -> None:
             open_page(driver, trace.stepper(), tmp_path)
             check_against_python(driver, trace)
         assert console_errors(driver) == []
+
+
+def test_forward_frames_write_each_value_from_its_operands(tmp_path: Path) -> None:
+    o, _ = neuron()
+    with chromium() as driver:
+        open_page(driver, ag.trace_backward(o).stepper(), tmp_path)
+        forward = [f["text"] for f in call(driver, "frames") if f["phase"] == "forward"]
+    # micrograd's lecture: x1*w1 = -6, n = -6 + 0 + 6.8814 = 0.8814, o = tanh(n) = 0.7071;
+    # inputs first, each leaf just before the first value that uses it.
+    assert forward[:3] == [
+        "x1 = 2.0000 (leaf)", "w1 = -3.0000 (leaf)", "x1*w1 = 2.0000 * -3.0000 = -6.0000"
+    ]
+    assert "n = x1*w1 + x2*w2 + b = -6.0000 + 6.8814 = 0.8814" in forward
+    assert forward[-1] == "o = tanh(n) = tanh(0.8814) = 0.7071"
 
 
 def test_numbers_are_written_as_python_writes_them(tmp_path: Path) -> None:
@@ -480,8 +495,8 @@ def take_screenshot(path: Path, width: int = 1100) -> Path:
     trace = ag.trace_backward(loss)
     x1 = next(v for v in ag.topological_order(loss) if v.label == "x_1")
     k = len(ag.topological_order(loss)) + 1 + min(s.index for s in trace if s.parent is x1)
-    with chromium(width=width, height=1000) as driver:
-        element = open_page(driver, trace.stepper(params=params, lr=0.1), path.parent)
+    with tempfile.TemporaryDirectory() as folder, chromium(width=width, height=1000) as driver:
+        element = open_page(driver, trace.stepper(params=params, lr=0.1), Path(folder))
         call(driver, "go", k)
         element.screenshot(str(path))
     return path

@@ -158,17 +158,16 @@ function agStepper(element) {
     });
     return {text: parts.join(" = ") + (reasons ? " because " + reasons : ""), lhs: parts[0], uses: uses};
   }
-  // Stepper._forward_text: `n = x1*w1 + b = -6.0000 + 6.8814 = 0.8814`.
+  // A forward frame's words: `n = x1*w1 + b = -6.0000 + 6.8814 = 0.8814`.
   function forwardText(i, values) {
     var name = G.names[i];
     if (!G.ops[i]) return name + " = " + num(values[i]) + (isParam[i] ? " (parameter)" : " (leaf)");
-    var symbols = G.forward[i].map(function (part) { return typeof part === "number" ? G.operandNames[i][part] : part; });
     var numbers = G.forward[i].map(function (part) {
       if (typeof part !== "number") return part;
       var o = operandsOf[i][part];
       return o.node === undefined ? o.text : num(values[o.node]);
     });
-    var parts = [name], s = symbols.join(""), v = numbers.join("");
+    var parts = [name], s = G.exprs[i], v = numbers.join("");
     // A long expression in names says less than the node's name and the numbers.
     if (s.replace(/ /g, "") !== name.replace(/ /g, "") && s.length <= 60) parts.push(s);
     if (v !== s) parts.push(v);
