@@ -302,7 +302,7 @@ function agStepper(element) {
   measure.font = "14px Helvetica, Arial, sans-serif";
   function textWidth(text) { return measure.measureText(text).width; }
   var folded = {}, focusOn = null, items = {}, edges = {}, svg = null, zoom = 1;
-  G.groups.forEach(function (group, q) { group.index = q; folded[group.path] = G.fold === "neurons" && group.leaf; });
+  G.groups.forEach(function (group) { folded[group.path] = G.fold === "neurons" && group.leaf; });
   var groupOf = [];  // innermost group of each node, or -1
   for (i = 0; i < n; i++) groupOf.push(-1);
   // Groups come outer first, so the last group holding a node is its innermost.
