@@ -163,11 +163,16 @@ class BackwardTrace(Sequence[BackwardStep]):
         return [*lines, running] if running else lines
 
     def to_text(self, precision: int = 4) -> str:
-        """Every step in words: a heading, then per step its number and `explain`'s lines."""
+        """Every step in words: a heading, then per step its number and `explain`'s lines.
+
+        A line longer than `TEXT_WIDTH` breaks before its ` = `, so that a notebook
+        (about 110 characters at 1,000 px) wraps no line inside a name or a number.
+        """
         lines = [self._heading(precision)]
         for step in self.steps:
             lines.append(f"step {step.index}: from {step.node_name} back to {step.parent_name}")
-            lines.extend(f"  {line}" for line in self.explain(step.index, precision))
+            for line in self.explain(step.index, precision):
+                lines.extend(_fitted(f"  {line}"))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -289,6 +294,30 @@ class BackwardTrace(Sequence[BackwardStep]):
         if not -len(self) <= k < len(self):
             raise IndexError(f"step {k} is out of range for a trace of {len(self)} steps")
         return k % len(self)
+
+
+TEXT_WIDTH = 100
+"""The widest line `BackwardTrace.to_text` writes where a line can be broken."""
+
+
+def _fitted(line: str) -> list[str]:
+    """`line`, or if too wide, broken before its ` = ` signs with the rest indented
+    (and a chain rule too wide still, before its ` * `)."""
+    if len(line) <= TEXT_WIDTH or " = " not in line:
+        return [line]
+    head, *rest = line.split(" = ")
+    lines = [head]
+    if len(head) > TEXT_WIDTH and " += " in head and " * " in head:
+        update, local = head.rsplit(" * ", 1)
+        lines = [update, f"      * {local}"]
+    first = len(lines)
+    for part in rest:
+        # Join parts while they fit; each new line starts with its `=`.
+        if len(lines) > first and len(lines[-1]) + 3 + len(part) <= TEXT_WIDTH:
+            lines[-1] += f" = {part}"
+        else:
+            lines.append(f"      = {part}")
+    return lines
 
 
 def trace_backward(root: Value, gradient: float = 1.0) -> BackwardTrace:

@@ -310,3 +310,19 @@ def test_bad_input_is_refused() -> None:
         ag.trace_backward(3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="gradient must be a real number, got str"):
         ag.trace_backward(Value(1.0), "1")  # type: ignore[arg-type]
+
+
+def test_a_networks_text_breaks_long_lines_before_their_equals_signs() -> None:
+    import nn
+
+    model = nn.MLP(3, [4, 4, 1], activation="tanh", seed=0)
+    loss = (model([0.5, -1.0, 2.0]) - 1.0) ** 2
+    loss.label = "L"
+    trace = ag.trace_backward(loss)
+    lines = str(trace).splitlines()
+    # A notebook shows about 110 characters at 1,000 px: nothing wraps inside a number.
+    assert max(len(line) for line in lines) <= 100
+    # The broken lines still say the same words, in order.
+    joined = " ".join(line.strip() for line in lines)
+    for step in trace:
+        assert " ".join(trace.explain(step.index)[1].split()) in joined
