@@ -1,0 +1,237 @@
+"""The documentation site (docs/, Sphinx + MyST-NB): it lists every page and notebook,
+builds with warnings as errors, and its pages work in a browser.
+
+The fast tests read docs/conf.py and the toctrees: a page added to docs/, a notebook
+added to notebooks/ or a name added to a package's `__all__` cannot be forgotten. The
+slow ones build the site once (`python -m sphinx -W --keep-going -b html docs OUT`) and
+open the home page and notebook pages in headless Chromium (skipped without it): no
+console error, every stepper steps, no drawing sticks out of the content column at
+1,000 px.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import runpy
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import chromium, console_errors
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+NOTEBOOK_DIR = ROOT / "notebooks"
+
+
+def conf() -> dict[str, Any]:
+    """The names docs/conf.py defines (reading it builds nothing and copies nothing)."""
+    return runpy.run_path(str(DOCS / "conf.py"))
+
+
+def toctree(page: str) -> list[str]:
+    """The entries of the toctrees of docs/`page`.md, in order."""
+    text = (DOCS / f"{page}.md").read_text(encoding="utf-8")
+    entries: list[str] = []
+    for block in re.findall(r"^```\{toctree\}\n(.*?)^```", text, flags=re.M | re.S):
+        entries += [
+            line.strip()
+            for line in block.splitlines()
+            if line.strip() and not line.strip().startswith(":")
+        ]
+    return entries
+
+
+def site_pages() -> set[str]:
+    """The Markdown pages in docs/, as docnames (`api/nn`), but for the docs' README and
+    the generated notebook copies."""
+    pages = set()
+    for path in DOCS.rglob("*.md"):
+        relative = path.relative_to(DOCS)
+        if relative.parts[0] in {"_build", "notebooks"} or ".ipynb_checkpoints" in relative.parts:
+            continue
+        if relative.as_posix() != "README.md":
+            pages.add(relative.with_suffix("").as_posix())
+    return pages
+
+
+def test_conf_lists_every_page_and_every_notebook() -> None:
+    names = conf()
+    listed = set(names["PAGES"]) | set(names["FRAME_PAGES"])
+    assert site_pages() - listed == set(), "a page in docs/ missing from PAGES in docs/conf.py"
+    notebooks = sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb"))
+    assert sorted(names["NOTEBOOKS"]) == notebooks, "NOTEBOOKS in docs/conf.py != notebooks/"
+
+
+def test_the_toctrees_follow_the_lists_in_conf() -> None:
+    names = conf()
+    assert toctree("index") == [*names["PAGES"], "tutorials", "api"]
+    assert toctree("tutorials") == [
+        "notebooks/" + name.removesuffix(".ipynb") for name in names["NOTEBOOKS"]
+    ]
+    assert toctree("api") == ["api/autograd_lite", "api/nn"]
+
+
+@pytest.mark.parametrize("package", ["autograd_lite", "nn"])
+def test_the_api_reference_documents_every_public_name(package: str) -> None:
+    module = __import__(package)
+    text = (DOCS / "api" / f"{package}.md").read_text(encoding="utf-8")
+    directive = r"^\.\. (?:auto\w+|py:\w+):: (?:\w+\.)*(\w+)\s*$"
+    documented = set(re.findall(directive, text, flags=re.M))
+    missing = [name for name in module.__all__ if name not in documented]
+    assert missing == []
+
+
+def test_docstrings_are_read_as_plain_text() -> None:
+    plain_line = conf()["plain_line"]
+    # reST would read |z| as a substitution, val_ as a link, `Layer`s as no literal.
+    assert plain_line("stable for any |z|") == r"stable for any \|z\|"
+    assert plain_line('"val_" versions') == r'"val\_" versions'
+    assert plain_line("none of `Layer`s") == r"none of ``Layer``\ s"
+    assert plain_line("breaks before its ` = `") == "breaks before its ``=``"
+    assert plain_line("``act_mean``, `x_` and snake_case") == "``act_mean``, ``x_`` and snake_case"
+    lines = ["Returns:", "- `a`: one", "  more", "", ">>> f(x_)", "x_", "", "y_"]
+    conf()["plain_docstring"](None, "function", "f", None, None, lines)
+    assert lines == ["Returns:", "", "- ``a``: one", "  more", "", ">>> f(x_)", "x_", "", r"y\_"]
+
+
+# The browser checks -------------------------------------------------------------------
+
+# MyST-NB loads the ipywidgets manager from a CDN on a page with widgets (notebook 03's
+# progress bars): unreachable offline, which is no fault of the site.
+WIDGET_CDNS = ("https://cdnjs.cloudflare.com/", "https://cdn.jsdelivr.net/")
+
+MEASURE = """
+const article = document.querySelector('main article') || document.querySelector('main');
+const box = article.getBoundingClientRect();
+const drawings = [];
+for (const d of article.querySelectorAll('svg, img')) {
+  if (d.tagName === 'svg' && d.parentElement.closest('svg')) continue;
+  const r = d.getBoundingClientRect();
+  if (r.width === 0) continue;
+  // A stepper's drawing scrolls inside the stepper's view on purpose: what counts is its
+  // visible part. Anything else must fit the column (no output area may hide it).
+  let clip = Infinity;
+  for (let e = d.parentElement; e && e.closest('.ag-stepper'); e = e.parentElement) {
+    if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(e).overflowX)) {
+      clip = Math.min(clip, e.getBoundingClientRect().right);
+    }
+  }
+  drawings.push({tag: d.tagName, src: (d.getAttribute('src') || '').slice(0, 60),
+                 left: r.left, right: r.right, visibleRight: Math.min(r.right, clip),
+                 width: r.width});
+}
+return {drawings: drawings, left: box.left, right: box.right,
+        page: document.documentElement.clientWidth,
+        pageScroll: document.documentElement.scrollWidth};
+"""
+
+STEP = """
+const element = arguments[0];
+const before = [element.stepper.text(), element.innerText];
+const reached = element.stepper.go(5);
+return {reached: reached, current: element.stepper.current(),
+        frames: element.stepper.frames().length,
+        textBefore: before[0], textAfter: element.stepper.text(),
+        shownBefore: before[1], shownAfter: element.innerText};
+"""
+
+
+def saved_outputs(notebook: str) -> tuple[int, int]:
+    """How many drawings and how many steppers the committed outputs of notebooks/`notebook`
+    hold."""
+    cells = json.loads((NOTEBOOK_DIR / notebook).read_text(encoding="utf-8"))["cells"]
+    drawings = steppers = 0
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            page = "".join(data.get("text/html", ""))
+            steppers += "ag-stepper" in page
+            drawings += any(k in data for k in ("image/png", "image/svg+xml")) or "<img" in page
+    return drawings, steppers
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str | None]:
+    """The site built once into a temporary folder: (its folder, the failure or None)."""
+    out = tmp_path_factory.mktemp("site") / "html"
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", str(DOCS), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    pages = len(list(out.rglob("*.html")))
+    print(f"site built in {seconds:.1f} s: {pages} HTML files")
+    failure = None
+    if result.returncode != 0:
+        failure = f"sphinx exited {result.returncode}:\n{result.stderr[-6000:]}"
+    return out, failure
+
+
+@pytest.mark.slow
+def test_the_site_builds_with_warnings_as_errors(built_site: tuple[Path, str | None]) -> None:
+    out, failure = built_site
+    assert failure is None, failure
+    for page in ["index", "tutorials", "api", *conf()["PAGES"]]:
+        assert (out / f"{page}.html").is_file(), page
+    for notebook in conf()["NOTEBOOKS"]:
+        assert (out / "notebooks" / notebook.replace(".ipynb", ".html")).is_file(), notebook
+    # A Graph's text/html output (an image that shrinks to the column) wins over its SVG.
+    graphs = (out / "notebooks" / "02_rendering_graphs.html").read_text(encoding="utf-8")
+    assert 'src="data:image/svg+xml;base64,' in graphs
+    reference = (out / "api" / "autograd_lite.html").read_text(encoding="utf-8")
+    for name in ("Value", "grad", "jvp", "Stepper", "draw_graph", "compile", "gradcheck"):
+        assert f'id="autograd_lite.{name}"' in reference, name
+
+
+def check_page(driver: Any, page: Path) -> dict[str, Any]:
+    """Open `page`: no console error, no drawing past the content column's right edge;
+    returns the measurements."""
+    driver.get(page.as_uri())
+    errors = [e for e in console_errors(driver) if not e.startswith(WIDGET_CDNS)]
+    assert errors == [], page.name
+    result = dict(driver.execute_script(MEASURE))
+    for drawing in result["drawings"]:
+        assert drawing["visibleRight"] <= result["right"] + 1, (page.name, drawing)
+    assert result["pageScroll"] <= result["page"], f"{page.name} scrolls sideways"
+    return result
+
+
+OPENED = ["index.html"] + [
+    "notebooks/" + path.name.replace(".ipynb", ".html")
+    for path in sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", OPENED)
+def test_a_page_works_in_the_browser(page: str, built_site: tuple[Path, str | None]) -> None:
+    out, failure = built_site
+    if failure is not None:
+        pytest.fail("the site did not build (see test_the_site_builds_with_warnings_as_errors)")
+    with chromium(width=1000, height=900) as driver:
+        result = check_page(driver, out / page)
+        if page.startswith("notebooks/"):
+            drawings, saved_steppers = saved_outputs(Path(page).name.replace(".html", ".ipynb"))
+            assert bool(result["drawings"]) == bool(drawings), "drawings lost on the way"
+            steppers = driver.find_elements("css selector", '[data-autograd-lite="stepper"]')
+            assert len(steppers) == saved_steppers
+            # The stepper lab's page (docs/graphs.md) has its steppers through notebook 01.
+            if page.startswith("notebooks/01"):
+                assert steppers, "notebook 01 shows no stepper"
+            for element in steppers:
+                stepped = driver.execute_script(STEP, element)
+                target = min(5, stepped["frames"] - 1)
+                assert stepped["reached"] == stepped["current"] == target, stepped
+                assert stepped["textAfter"] != stepped["textBefore"]
+                assert stepped["shownAfter"] != stepped["shownBefore"]
+            assert console_errors(driver) == []
