@@ -3,9 +3,10 @@
 `generate` writes one function. Each node is one line named after its label
 (sanitised) or, as in drawings and traces, its position (v6); the backward
 pass is one line per node that gathers its gradient from its consumers, in
-the interpreter's order, so the results are the interpreter's. The formulas
-come from the op table's code templates, and the names they call from
-`ops.CODE_HELPERS`.
+the interpreter's order, so the results are the interpreter's (the returned
+gradients add 0.0, where the interpreter's sums start, for the sign of a
+zero). The formulas come from the op table's code templates, and the names
+they call from `ops.CODE_HELPERS`.
 
 With a batch, the nodes that do not depend on the sample (parameters, an L2
 term) are computed once before the loop over the samples, and their
@@ -68,12 +69,15 @@ class Generated:
     captured: list[Value]
 
 
-def sanitise(text: str) -> str:
+def sanitise(text: object) -> str:
     """An identifier made of `text`'s ASCII letters, digits and underscores, or ''.
 
     Never a keyword and never starting with "_" (the generated code's own names
     start with "_"), so no user text reaches the code except as a plain name.
+    Anything but a str (a label or `__name__` set to a number) gives ''.
     """
+    if not isinstance(text, str):
+        return ""
     name = re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")[:MAX_NAME].rstrip("_")
     if not name:
         return ""
@@ -89,13 +93,19 @@ class _Names:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        self.last: dict[str, int] = {}
+        """The last count given to each base: 20,000 nodes labelled `h` are named in
+        linear time, not by trying h_2, h_3, ... again for each."""
 
     def take(self, base: str) -> str:
         name = base
-        count = 1
-        while name in self.used:
-            count += 1
-            name = f"{base}_{count}"
+        if name in self.used:
+            # Names are never given back, so every count up to the last is still taken.
+            count = self.last.get(base, 1)
+            while name in self.used:
+                count += 1
+                name = f"{base}_{count}"
+            self.last[base] = count
         self.used.add(name)
         return name
 
@@ -360,7 +370,16 @@ class _Generator:
         items = []
         for leaf in self.differentiated:
             gradient = self.gradient.get(leaf, "0.0") if leaf in self.gradients_known else "0.0"
-            items.append(f"{gradient} / {scale}" if scale and gradient != "0.0" else gradient)
+            if scale and gradient != "0.0":
+                gradient = f"{gradient} / {scale}"
+            if gradient not in self.from_zero:
+                # The interpreter sums each gradient from 0.0 (`grad += local * upstream`);
+                # the code's sums start from their first term. That changes the sign of a
+                # zero only (-0.0 * 1.0 is -0.0, 0.0 + -0.0 is 0.0), and gradients are only
+                # multiplied and added, so a zero's sign reaches nothing but other zeros.
+                # 0.0 + g gives the interpreter's zero and every other result's own bits.
+                gradient = f"0.0 + {gradient}"
+            items.append(gradient)
         head = f"return {value}, {aux}, ["
         if len(head) + len(", ".join(items)) <= 92:
             self.writer.line(1, head + ", ".join(items) + "]")
@@ -382,6 +401,7 @@ class _Generator:
             w.line(1, "# forward")
         self._forward_lines(1, self.order)
         self.gradients_known: set[Value] = set()
+        self.from_zero = {"0.0", "1.0"}
         self._backward_in_loop(1, seed="1.0")
         self._return(self.name[root], self._aux())
 
@@ -403,6 +423,10 @@ class _Generator:
         ]
         self.gradients_known = set(pushed)
         pushed_set = set(pushed)
+        # Accumulated from 0.0 across the loop (and divided by the batch size, > 0).
+        self.from_zero = {"0.0", "1.0"} | {
+            f"{self.gradient[node]} / _n" for node in pushed
+        }
         for node in pushed:
             w.line(1, f"{self.gradient[node]} = 0.0")
         w.line(1, "_total = 0.0")
@@ -470,19 +494,23 @@ class _Generator:
             self.writer.line(
                 indent, "# backward: each gradient gathered from its consumers, last node first"
             )
-        dominator: dict[Value, Value | None] = {root: None}
+        # Each node's immediate dominator (every path from it to the root passes there):
+        # the nearest common dominator of its consumers. The root is its own.
+        dominator: dict[Value, Value] = {root: root}
         depth: dict[Value, int] = {root: 0}
+        jump: dict[Value, Value] = {root: root}
         for node in nodes[1:]:
             consumers = [c for c, _ in self.edges[node] if c in self.in_loop]
             common = consumers[0]
             for other in consumers[1:]:
-                common = _meet(common, other, dominator, depth)
-            dominator[node] = common
-            depth[node] = depth[common] + 1
+                if common is root:
+                    break
+                if other is not common:
+                    common = _meet(common, other, dominator, depth, jump)
+            _attach(node, common, dominator, depth, jump)
         heads: dict[Value, tuple[Value, ...]] = {root: ()}
         for node in nodes[1:]:
             parent = dominator[node]
-            assert parent is not None
             chain = heads[parent]
             op = parent.op
             if (
@@ -572,17 +600,52 @@ class _Generator:
                 w.line(indent, f"{self.gradient[operand]} += {self.contribution(node, position)}")
 
 
+def _attach(
+    node: Value,
+    parent: Value,
+    dominator: dict[Value, Value],
+    depth: dict[Value, int],
+    jump: dict[Value, Value],
+) -> None:
+    """Hang `node` under `parent` in the dominator tree, with its jump pointer.
+
+    A jump pointer leads to an ancestor whose distance depends on the depth alone
+    (1, 1, 3, 1, 1, 3, 7, ...: a skew-binary ladder), so that `_meet` climbs any
+    height in O(log n) steps with one pointer per node. A chain of 20,000 levels
+    that one input feeds would otherwise take a walk up the chain for each level.
+    """
+    dominator[node] = parent
+    height = depth[parent]
+    depth[node] = height + 1
+    up = jump[parent]
+    if height - depth[up] == depth[up] - depth[jump[up]]:
+        jump[node] = jump[up]
+    else:
+        jump[node] = parent
+
+
 def _meet(
-    a: Value, b: Value, dominator: dict[Value, Value | None], depth: dict[Value, int]
+    a: Value,
+    b: Value,
+    dominator: dict[Value, Value],
+    depth: dict[Value, int],
+    jump: dict[Value, Value],
 ) -> Value:
-    """The nearest node that dominates both `a` and `b` (every path from the root passes it)."""
+    """The nearest node that dominates both `a` and `b` (every path from the root passes it).
+
+    O(log n) steps: the deeper one climbs to the other's depth, then both climb together,
+    by their jump pointers while those differ (the meeting point is above them).
+    """
+    if depth[a] < depth[b]:
+        a, b = b, a
+    target = depth[b]
+    while depth[a] > target:
+        up = jump[a]
+        a = up if depth[up] >= target else dominator[a]
     while a is not b:
-        if depth[a] >= depth[b]:
-            parent = dominator[a]
-            assert parent is not None
-            a = parent
+        up_a, up_b = jump[a], jump[b]
+        if up_a is up_b:
+            a, b = dominator[a], dominator[b]
         else:
-            parent = dominator[b]
-            assert parent is not None
-            b = parent
+            a, b = up_a, up_b
     return a

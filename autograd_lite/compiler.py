@@ -39,14 +39,53 @@ class _Program:
         self.aux_shape = aux_shape
 
 
+_ALTERNATIVES = (
+    "so its graph depends on the data and compiled code cannot follow it. Write the "
+    "branch with ag.relu, abs() or ag.leaky_relu (compiled as branches), or use "
+    "ag.value_and_grad, which traces every call"
+)
+
+
 def _refuse_comparison(value: Value, symbol: str, other: Operand) -> None:
+    """The comparison hook while `f` is traced: every branch on a Value is refused."""
     right = other.data if isinstance(other, Value) else other
+    if symbol == "!=" and not isinstance(other, Value) and other == 0:
+        # Value.__bool__ reports itself as `v != 0`; equality is identity otherwise.
+        raise TypeError(
+            "compile: the function tests the truth of a Value (`if v:`, `not v`, `v and w`, "
+            f"`v or w`), which compares Values with 0 ({value.data!r} != 0) while it is "
+            f"traced, {_ALTERNATIVES}"
+        )
     raise TypeError(
         f"compile: the function compares Values ({value.data!r} {symbol} {right!r}) while "
-        "it is traced, so its graph depends on the data and compiled code cannot follow "
-        "it. Write the branch with ag.relu, abs() or ag.leaky_relu (compiled as branches), "
-        "or use ag.value_and_grad, which traces every call"
+        f"it is traced, {_ALTERNATIVES}"
     )
+
+
+class _StandIn(Value):
+    """An argument's Value while `f` is traced.
+
+    Testing its truth (`if x:`) is refused during the trace as a comparison is,
+    whether or not the engine's Value tells the comparison hook of truth tests;
+    afterwards it behaves as any Value.
+    """
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        if comparison_hook.get() is _refuse_comparison:
+            _refuse_comparison(self, "!=", 0)
+        engine_bool = getattr(Value, "__bool__", None)
+        return True if engine_bool is None else bool(engine_bool(self))
+
+
+def _name_of(f: object) -> str:
+    """`f.__name__` when it is a str, else "f" (a callable object, or a name set to 3)."""
+    try:
+        name = getattr(f, "__name__", "f")
+    except Exception:
+        return "f"
+    return name if isinstance(name, str) else "f"
 
 
 def _is_number(x: object) -> bool:
@@ -128,7 +167,7 @@ class CompiledFunction:
         self.programs: dict[Any, _Program] = {}
         self.latest: _Program | None = None
         self.__wrapped__ = f
-        self.__name__ = getattr(f, "__name__", "f")
+        self.__name__ = _name_of(f)
         self.__doc__ = getattr(f, "__doc__", None)
 
     @property
@@ -262,11 +301,12 @@ class CompiledFunction:
         call_args: list[Any] = []
         for position, argument in enumerate(args):
             sample = argument[0] if position in batch else argument
+            leaves: list[Value]
             if _is_flat_list(sample):
-                leaves = [Value(_number(x, f"argument {position}")) for x in sample]
+                leaves = [_StandIn(_number(x, f"argument {position}")) for x in sample]
                 call_args.append(type(sample)(leaves))
             else:
-                leaves = [Value(_number(sample, f"argument {position}"))]
+                leaves = [_StandIn(_number(sample, f"argument {position}"))]
                 call_args.append(leaves[0])
             arguments.append(
                 codegen.Argument(
@@ -297,9 +337,7 @@ class CompiledFunction:
                 f"compile: the function must return a Value, got {type(output).__name__}: "
                 f"{output!r}"
             )
-        plan = codegen.Plan(
-            getattr(self.f, "__name__", "f"), arguments, output, self.wrt or [], aux_items
-        )
+        plan = codegen.Plan(self.__name__, arguments, output, self.wrt or [], aux_items)
         generated = codegen.generate(plan)
         filename = f"<ag.compile {next(_counter)}: {codegen.sanitise(plan.function_name)}>"
         # Tracebacks through generated code can show its lines.
@@ -339,7 +377,7 @@ def _parameter_names(f: Callable[..., Any], count: int) -> list[str]:
     names = [f"arg{i}" for i in range(count)]
     try:
         parameters = list(inspect.signature(f).parameters.values())
-    except (TypeError, ValueError):
+    except Exception:  # no signature, or a hostile attribute that inspect reads
         return names
     for index, parameter in enumerate(parameters[:count]):
         if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
@@ -376,7 +414,7 @@ def compile(
       gradient)`, with one aux per sample in a batch.
 
     Leaves that `f` closes over are read at every call. Branching on Values
-    (`if x > 0`) is refused at trace time with a TypeError; branching on
-    `.data` cannot be seen and is frozen into the code (see the README).
+    (`if x > 0`, `if x:`) is refused at trace time with a TypeError; branching
+    on `.data` cannot be seen and is frozen into the code (see the README).
     """
     return CompiledFunction(f, argnums, batch, wrt, has_aux)

@@ -13,7 +13,11 @@ the same seeded work, so the ratios are comparable even on a noisy machine:
      and ReLUs (losses checked against the engine's); the first call's cost (trace,
      generate, compile) and the generated code's length;
   6. a digits-size network (64-10-10, softmax cross-entropy): seconds per sample of
-     forward + backward, interpreted and compiled.
+     forward + backward, interpreted and compiled;
+  7. the first call of `ag.compile` (trace, generate, compile, run) on two shapes that
+     were quadratic (issue 18): one input feeding every level of a deep chain (Horner's
+     rule, shared weights), and a chain of nodes all labelled `h` (an RNN's state); at
+     three sizes, with the growth from the smallest to the largest (linear: 4x).
 """
 
 from __future__ import annotations
@@ -290,6 +294,58 @@ def bench_digits(samples: int) -> dict[str, Any]:
     }
 
 
+def shared_input_chain(levels: int) -> Callable[[Any], Any]:
+    """y = y + x, `levels` times: x feeds every level (Horner's rule, shared weights)."""
+
+    def shared_input(x: Any) -> Any:
+        y = x
+        for _ in range(levels):
+            y = y + x
+        return y
+
+    return shared_input
+
+
+def shared_label_chain(steps: int) -> Callable[[Any], Any]:
+    """h = tanh(0.5 h + 0.25), `steps` times, every h labelled "h" (an RNN's state)."""
+
+    def shared_label(x: Any) -> Any:
+        h = x
+        for _ in range(steps):
+            h = (h * 0.5 + 0.25).tanh()
+            h.label = "h"
+        return h
+
+    return shared_label
+
+
+COMPILE_SHAPES: dict[str, Callable[[int], Callable[[Any], Any]]] = {
+    "shared input, y = y + x": shared_input_chain,
+    "shared label h, h = tanh(h/2 + 1/4)": shared_label_chain,
+}
+
+
+def bench_compile_time(sizes: Sequence[int]) -> dict[str, list[tuple[float, float]]]:
+    """Per shape and size: seconds of the first compiled call, and of value_and_grad."""
+    results: dict[str, list[tuple[float, float]]] = {}
+    for title, shape in COMPILE_SHAPES.items():
+        rows = []
+        for size in sizes:
+            f = shape(size)
+            gc.collect()
+            start = time.perf_counter()
+            compiled = ag.compile(f)(0.5)
+            seconds = time.perf_counter() - start
+            gc.collect()
+            start = time.perf_counter()
+            interpreted = ag.value_and_grad(f)(0.5)
+            rows.append((seconds, time.perf_counter() - start))
+            if compiled != interpreted:
+                raise AssertionError(f"{title}, {size}: {compiled} != {interpreted}")
+        results[title] = rows
+    return results
+
+
 def run_steps(step: Callable[[int], float], steps: int = STEPS) -> tuple[list[float], float]:
     """Run STEPS steps; return the losses and the mean seconds per step."""
     losses = []
@@ -387,7 +443,18 @@ def main(argv: list[str] | None = None) -> int:
         "--compiled-steps", type=int, default=200, help="steps of the compiled moons step"
     )
     parser.add_argument("--digits", type=int, default=200, help="samples of the digits batch")
+    parser.add_argument(
+        "--compile-sizes", default="5000,10000,20000",
+        help="comma-separated graph sizes of the compile-time rows (7.)",
+    )
+    parser.add_argument(
+        "--only-compile-time", action="store_true", help="run the compile-time rows (7.) only"
+    )
     args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.compile_sizes.split(",")]
+    if args.only_compile_time:
+        print_compile_time(sizes)
+        return 0
     interpreted: dict[str, Any] = {}
     X, y = make_moons(100, noise=0.1, seed=0, signed=True)
     print(f"python {sys.version.split()[0]}, micrograd {'0.1.0' if micrograd else 'not installed'}")
@@ -475,7 +542,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   first call {digits['first_call'] * 1000:.1f} ms, {digits['lines']:,} lines; "
           f"relative gap to the interpreter: loss {digits['loss_gap']:.1e}, "
           f"gradient {digits['grad_gap']:.1e}")
+    print_compile_time(sizes)
     return 0
+
+
+def print_compile_time(sizes: Sequence[int]) -> None:
+    gc.collect()
+    timings = bench_compile_time(sizes)
+    header = ", ".join(format(size, ",") for size in sizes)
+    print(f"7. ag.compile's first call (s) at {header} levels; value_and_grad's in brackets")
+    for title, rows in timings.items():
+        cells = "  ".join(f"{seconds:6.2f} ({interpreted:.2f})" for seconds, interpreted in rows)
+        growth = rows[-1][0] / rows[0][0]
+        scale = sizes[-1] / sizes[0]
+        print(f"   {title:41} {cells}  {scale:g}x the size: {growth:.1f}x the time")
 
 
 if __name__ == "__main__":
