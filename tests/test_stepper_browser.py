@@ -5,8 +5,8 @@ of each frame) is compared with what the Python engine and `trace_backward` give
 same graph; the UI is driven by keys and clicks as well as by `element.stepper`. Skips
 with a one-line reason without Chromium, chromedriver or selenium.
 
-`python tests/test_stepper_browser.py docs/stepper.png` remakes the README's screenshot
-with the same code the tests use.
+`python tests/test_stepper_browser.py docs/stepper.png` remakes the screenshot that
+README.md and docs/graphs.md show, with the same code the tests use.
 """
 
 from __future__ import annotations
