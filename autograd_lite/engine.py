@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any, TypeAlias, cast
 
@@ -96,6 +95,20 @@ class Value:
             "its gradient. Use the engine's functions (ag.exp(v), ag.log(v), ...) to stay in "
             f"the graph, or v.data for the number itself ({self.data!r})"
         )
+
+    def __bool__(self) -> bool:
+        """Whether the data is non-zero, as `bool(v.data)`: `if v:` branches as on the float.
+
+        Truthiness is a comparison with 0, and comparisons (`<`, `>=` ...) compare
+        the data, so `if x:`, `x and y`, `filter(None, values)` behave for a
+        Value as for the number it holds (nan is true, as for floats). Refusing
+        it (a TypeError, as `float(v)` has) would break such code for no gain: like
+        `if x > 0:`, the branch is taken on today's data and records nothing in
+        the graph. `ag.compile`, whose code cannot follow such a branch, is told
+        of it as of any comparison (`comparison_hook`, as `v != 0`).
+        """
+        _check_comparison(self, "!=", 0)
+        return self.data != 0.0
 
     # Ordering compares data; equality stays identity so Values work as dict keys.
     def __lt__(self, other: Operand) -> bool:
@@ -204,8 +217,16 @@ class Value:
         (an error, Ctrl-C), every grad is left as it was before the call.
         """
         order = topological_order(self)
-        with borrowed_grads(order, keep=True):
+        loan = BorrowedGrads(order, keep=True)  # notes the old grads, changes nothing
+        # Every change to a grad happens inside the `try`, so that an interrupt at any
+        # point, the last line of the giving back included, has them put back.
+        try:
+            loan.lend()
             backpropagate(order, {self: float(gradient)})
+            loan.give_back()
+        except BaseException:
+            loan.put_back()
+            raise
 
     def zero_grad(self) -> None:
         """Set `grad` to 0.0 on every node of the graph that ends at self."""
@@ -438,34 +459,79 @@ def backpropagate(
                 on_step(node, parent, local, upstream, contribution, total)
 
 
-@contextmanager
+class BorrowedGrads:
+    """The `.grad` fields of `order` lent to a sweep as its table: see `borrowed_grads`.
+
+    `lend` sets them to `empty`, `give_back` ends the loan, `put_back` undoes it
+    (every field gets its old value back), at any point: the old values are
+    taken when the loan is made, before any field changes.
+    """
+
+    __slots__ = ("clean", "empty", "keep", "order", "previous")
+
+    def __init__(self, order: list[Value], empty: float | None = 0.0, keep: bool = False) -> None:
+        self.order = order
+        self.empty = empty
+        self.keep = keep
+        self.previous: list[Any] = [node.grad for node in order]
+        # Fields that already hold `empty` need no clearing and no restoring. count()
+        # compares with ==, so a Value left in a field is never taken for a 0.0.
+        self.clean = empty == 0.0 and self.previous.count(0.0) == len(self.previous)
+
+    def lend(self) -> None:
+        """Set every field to `empty`."""
+        if not self.clean:
+            empty = self.empty
+            for node in self.order:
+                node.grad = empty  # type: ignore[assignment]
+
+    def give_back(self) -> None:
+        """Every field's old value again, plus, with `keep`, what the sweep summed into it."""
+        if self.keep:
+            if not self.clean:
+                for node, grad in zip(self.order, self.previous):
+                    node.grad += grad
+        else:
+            self.put_back()
+
+    def put_back(self) -> None:
+        """Every field's old value again, whatever the loan had done to it."""
+        for node, grad in zip(self.order, self.previous):
+            node.grad = grad
+
+    def __enter__(self) -> None:
+        try:
+            self.lend()
+        except BaseException:
+            self.put_back()
+            raise
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None:
+                self.give_back()
+            else:
+                self.put_back()
+        except BaseException:
+            self.put_back()
+            raise
+
+
 def borrowed_grads(
     order: list[Value], empty: float | None = 0.0, keep: bool = False
-) -> Iterator[None]:
+) -> BorrowedGrads:
     """Lend the `.grad` fields of `order` to a sweep as its table, set to `empty`.
 
-    Afterwards each field holds its old value again, plus, with `keep`, what
-    the sweep summed into it (`backward` accumulates). If the block is
-    interrupted (an error, Ctrl-C), every field gets its old value back.
+    A context manager: afterwards each field holds its old value again, plus,
+    with `keep`, what the sweep summed into it (`backward` accumulates). If the
+    block is interrupted (an error, Ctrl-C), every field gets its old value back;
+    so it does if the clearing or the giving back is, since both run inside the
+    protection. The one place no `with` can guard is the start of `__exit__`
+    after a block that completed: a caller that must hold to the promise there
+    too calls `lend`, the sweep and `give_back` in its own `try` and `put_back`
+    in its `except`, as `Value.backward` does.
     """
-    previous = [node.grad for node in order]
-    # Fields that already hold `empty` need no clearing and no restoring.
-    clean = empty == 0.0 and not any(previous)
-    if not clean:
-        for node in order:
-            node.grad = empty  # type: ignore[assignment]
-    try:
-        yield
-        if keep and not clean:
-            for node, grad in zip(order, previous):
-                node.grad += grad
-    except BaseException:
-        for node, grad in zip(order, previous):
-            node.grad = grad
-        raise
-    if not keep:
-        for node, grad in zip(order, previous):
-            node.grad = grad
+    return BorrowedGrads(order, empty, keep)
 
 
 def zero_grad(values: Iterable[Value]) -> None:

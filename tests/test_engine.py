@@ -330,3 +330,22 @@ def test_leaky_relu_with_a_value_slope_differentiates_the_slope() -> None:
 def test_dot_of_empty_sequences_is_a_float_zero() -> None:
     d = ag.dot([], [])
     assert d.data == 0.0 and isinstance(d.data, float)
+
+
+def test_truthiness_is_the_datas_as_for_floats() -> None:
+    # Issue 18, finding 3: a Value had no __bool__, so `if x:` was always taken.
+    for number in (0.0, -0.0, 0, 1.0, -2.5, 1e-300, math.inf, math.nan):
+        assert bool(Value(number)) is bool(number)
+        x = Value(number)
+        taken = x * 2 if x else x * 3
+        assert taken.constants == ((None, 2.0) if number else (None, 3.0))
+    assert not Value(1.0) - 1.0
+    assert [v.data for v in filter(None, [Value(0.0), Value(2.0)])] == [2.0]
+    # Testing the truth records nothing: the graph holds the branch taken, and only it.
+    x = Value(0.0, label="x")
+    y = x * 2 if x else x * 3
+    y.backward()
+    assert x.grad == 3.0 and y.op is ag.OPS["mul"] and y.parents == (x,)
+    # Compiled code cannot follow a branch on data: ag.compile is told, as of `x != 0`.
+    with pytest.raises(TypeError, match="compares Values"):
+        ag.compile(lambda x: x * 2 if x else x * 3)(0.0)
