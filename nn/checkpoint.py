@@ -2,8 +2,10 @@
 
 Layout: {"format": "autograd-lite-checkpoint", "version": 1, "model": class name,
 "config": constructor arguments, "parameters": {dotted name: float}}, and optionally
-"classes": the names of the classes a classifier's outputs stand for. JSON writes
-floats by repr, which reads back to the identical float. Files are written through
+"classes": the names of the classes a classifier's outputs stand for. "version" must be
+the JSON integer 1 (not true, not 1.0); class names must be text (no lone surrogates,
+which no UTF-8 output can hold), when saved and when read. JSON writes floats by repr,
+which reads back to the identical float. Files are written through
 `autograd_lite.atomic_write` (atomic replacement, only regular files replaced).
 """
 
@@ -46,7 +48,9 @@ def encode(
         "parameters": dict(state),
     }
     if classes is not None:
-        document["classes"] = [str(name) for name in classes]
+        document["classes"] = _check_classes(
+            "cannot save the checkpoint", [str(name) for name in classes]
+        )
     return json.dumps(document, indent=1, allow_nan=False)
 
 
@@ -69,6 +73,20 @@ def read_classes(path: str | Path) -> list[str] | None:
         return None
     if not isinstance(classes, list) or not all(isinstance(name, str) for name in classes):
         raise ValueError(f'{path}: "classes" must be a list of names, got {classes!r}')
+    return _check_classes(str(path), classes)
+
+
+def _check_classes(where: str, classes: list[str]) -> list[str]:
+    """`classes`, if every name is text: a lone surrogate (such as "\\udce9", what a byte
+    that was not UTF-8 becomes under errors="surrogateescape") cannot be printed."""
+    for index, name in enumerate(classes):
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(
+                f'{where}: class name {index} of "classes", {name!r}, is not text '
+                "(it holds a lone surrogate: bytes that were not UTF-8)"
+            ) from None
     return classes
 
 
@@ -92,10 +110,12 @@ def read(path: str | Path, model: str) -> tuple[dict[str, Any], dict[str, float]
     document = _load_document(path)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f'{path}: not an autograd-lite checkpoint (no "format": {FORMAT!r})')
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    # type(...) is int: true and 1.0 equal 1 in Python, but are not the version number.
+    if type(version) is not int or version != VERSION:
+        shown = json.dumps(version) if "version" in document else "(none)"
         raise ValueError(
-            f"{path}: checkpoint version {document.get('version')!r} is not supported "
-            f"(expected {VERSION})"
+            f"{path}: checkpoint version {shown} is not supported (expected {VERSION})"
         )
     if document.get("model") != model:
         raise ValueError(

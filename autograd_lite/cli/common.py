@@ -53,6 +53,16 @@ def report(message: str) -> None:
     sys.stderr.write(f"{PROG}: error: {one_line}\n")
 
 
+def printable(text: object) -> str:
+    """`text` as standard output can always write it, even with strict errors.
+
+    A file name's bytes that are not UTF-8 reach Python as lone surrogates
+    ("caf\\udce9"); they are shown escaped, as stderr shows them, instead of
+    failing with a UnicodeEncodeError.
+    """
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def parse_assignments(assignments: Sequence[str]) -> dict[str, ag.Value]:
     """Leaves for `NAME=VALUE` arguments, in the order given; CommandError for a bad one."""
     variables: dict[str, ag.Value] = {}

@@ -14,7 +14,7 @@ from autograd_lite.cli.common import (
     output_path,
     write_outputs,
 )
-from autograd_lite.cli.csv_input import load_class_names, load_model, parse_table, read_text
+from autograd_lite.cli.csv_input import load_class_names, load_model, parse_table, read_bytes
 
 EPILOG = """\
 examples:
@@ -25,7 +25,10 @@ examples:
 FILE.csv has one row per sample with the model's feature columns (a last label
 column, as written for 'train', is ignored); a header row is optional. Prints
 a CSV with the predicted class (its name, for a model trained on class names)
-and the model's raw outputs for each row.
+and the model's raw outputs for each row. A class name that starts with = + - @,
+a tab or a carriage return is written after a single quote (=SUM(A1) becomes
+'=SUM(A1)), so that a spreadsheet opening the CSV shows it instead of running
+it as a formula, as the OWASP advice against CSV injection says.
 """
 
 
@@ -63,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             f"{args.model}: the model has {classes} classes but the file names {len(names)}"
         )
-    rows = _feature_rows(read_text(args.data), model.nin, names is not None)
+    rows = _feature_rows(read_bytes(args.data), model.nin, names is not None)
     outputs = nn.train.predict(model, rows)
     threshold = nn.train.decision_threshold(model)
     lines = ["prediction," + ",".join(f"output{i}" for i in range(model.sizes[-1]))]
@@ -83,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     return ExitStatus.OK
 
 
-def _feature_rows(stream: io.StringIO, nin: int, named_labels: bool) -> list[list[float]]:
+def _feature_rows(stream: io.BytesIO, nin: int, named_labels: bool) -> list[list[float]]:
     """The first `nin` columns of every row; a last label column (a number or a name) is ignored."""
     try:
         table = parse_table(stream)
@@ -101,8 +104,19 @@ def _feature_rows(stream: io.StringIO, nin: int, named_labels: bool) -> list[lis
     return [row[:nin] for row in table.rows]
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(text: str) -> str:
-    """`text` as one CSV cell, quoted when it holds a comma, a quote or a line break."""
+    """`text` as one CSV cell that a spreadsheet shows as text and never runs.
+
+    A cell that would start a formula gets a single quote before it, as the OWASP
+    advice on CSV injection says; a cell holding a comma, a quote or a line break
+    is quoted.
+    """
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
     if any(character in text for character in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return text

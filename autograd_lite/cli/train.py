@@ -23,6 +23,7 @@ from autograd_lite.cli.common import (
     output_path,
     positive_float,
     positive_int,
+    printable,
     write_outputs,
 )
 from autograd_lite.cli.csv_input import read_table
@@ -83,8 +84,10 @@ built-in data sets:
 A CSV file ('-' reads standard input) has one row per sample: the feature
 columns (at most 1024), then the label in the last column: a class number 0, 1,
 ..., k-1 or a class name (names are kept in the saved model); at most 100
-classes. A header row is optional. Two classes train one output with binary
-cross-entropy, more train one output per class with cross-entropy.
+classes. Numbers are plain ASCII (3, -1.5, 2e-3; not 1_000, nan or other
+scripts' digits), the file UTF-8. A header row is optional. Two classes train
+one output with binary cross-entropy, more train one output per class with
+cross-entropy.
 
 Before training, --test-fraction of the samples (default 0.2), drawn with
 --seed, are held out; the model never trains on them, and the test loss and
@@ -222,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
     passes = f"{epochs} epoch" if epochs == 1 else f"{epochs} epochs"
     print(
         f"training {describe(model)} on {len(X)} sample{'s' if len(X) != 1 else ''} of "
-        f"{data.source} ({classes} classes{held_out}) for {passes}: {loss}, "
+        f"{printable(data.source)} ({classes} classes{held_out}) for {passes}: {loss}, "
         f"{args.optimizer} lr {lr:g}, batch size {args.batch_size}"
     )
     sys.stdout.flush()
@@ -269,7 +272,7 @@ def run(args: argparse.Namespace) -> int:
         names = data.classes if data.named else None
         text = nn.checkpoint.encode("MLP", model.config(), model.state_dict(), names)
         write_outputs({save: text.encode("utf-8")})
-        print(f"wrote {save}")
+        print(f"wrote {printable(save)}")
     return ExitStatus.OK
 
 
@@ -385,22 +388,20 @@ def _training_data(name: str, samples: int | None, seed: int) -> TrainingData:
 
 
 def _class_number(label: str) -> int | None:
-    """The class number a label cell holds (0, 1, 2.0, ...), or None if it is not one."""
-    try:
-        value = float(label)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() and value >= 0 else None
+    """The class number a label cell holds (0, 1, 2.0, ... in ASCII), or None if it is not one."""
+    value = nn.data.plain_number(label)
+    return int(value) if value is not None and value.is_integer() and value >= 0 else None
 
 
 def _refuse_numbers_among_names(table: nn.data.Table, numbers: dict[str, int | None]) -> None:
     assert table.labels is not None
     for line, label in zip(table.lines, table.labels):
         if numbers[label] is None and _is_number(label):
-            # 1.5 or -1 next to class numbers is a typo, not a class name.
+            # 1.5 or -1 next to class numbers is a typo, not a class name; so is 1_000, or
+            # a number in digits other than ASCII's, which `float` reads too.
             raise CommandError(
                 f"{table.source}, line {line}: the label must be a class number 0, 1, 2, ... "
-                f"or a class name, got {label!r}"
+                f"(ASCII digits) or a class name, got {label!r}"
             )
 
 
