@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import atexit
 import base64
+import errno
 import html
 import math
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Collection, Iterable, Mapping
 from os import PathLike
@@ -68,6 +70,10 @@ FORMATS_WITHOUT_DOT = ("svg", "dot")
 # The WebAssembly Graphviz lays out about 2,500 Values in 1-3 s; time grows faster than
 # the node count (a 2,400-leaf expression took 18-70 s), so larger graphs need `dot`.
 WEBASSEMBLY_MAX_NODES = 2500
+# Seconds the Graphviz `dot` program may take for one drawing (Graph.pipe's time_limit).
+# It draws a few thousand Values in seconds, but its time grows much faster than the
+# graph: a 49,501-value drawing ran for 7.7 minutes. Past this, it is stopped.
+DOT_TIME_LIMIT = 60.0
 
 _RECORD_SPECIAL = re.compile(r'([\\{}|<>"])')
 
@@ -113,21 +119,32 @@ class Graph:
         """The DOT text of the graph."""
         return str(self.digraph.source)
 
-    def pipe(self, format: str = "svg") -> bytes:
+    def pipe(self, format: str = "svg", *, time_limit: float | None = None) -> bytes:
         """The graph laid out and rendered in a Graphviz output format ('svg', 'png', 'pdf' ...).
 
         'dot' gives the DOT text itself (`source`), not laid out. Raises
         GraphvizNotFoundError for a format other than SVG or DOT when the Graphviz
         `dot` program is not installed, except PNG when resvg-py is (the
         `autograd-lite[png]` extra).
+
+        The `dot` program gets `time_limit` seconds (default `DOT_TIME_LIMIT`, read at
+        each call; `math.inf` for none): past it, it is stopped and GraphRenderError
+        says so. So does GraphRenderError when `dot` cannot be started at all (out of
+        file descriptors or processes, say), naming the cause.
         """
         if not isinstance(format, str) or not format:
             raise TypeError(f"Graph.pipe: format must be a non-empty str, got {format!r}")
+        limit = DOT_TIME_LIMIT if time_limit is None else time_limit
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
+            raise ValueError(
+                f"Graph.pipe: time_limit must be a number of seconds above 0 (math.inf for "
+                f"none), got {limit!r}"
+            )
         format = format.lower()
         if format == "dot":
             return self.source.encode("utf-8")
         if shutil.which("dot") is not None:
-            return self._pipe_with_dot_program(format)
+            return self._pipe_with_dot_program(format, limit)
         if format == "png" and _resvg() is not None:
             return _rasterise(self.pipe("svg"))
         if format not in FORMATS_WITHOUT_DOT:
@@ -145,21 +162,50 @@ class Graph:
             )
         return _WEBASSEMBLY.render(self.source, format)
 
-    def _pipe_with_dot_program(self, format: str) -> bytes:
-        import graphviz
-
+    def _pipe_with_dot_program(self, format: str, time_limit: float) -> bytes:
+        # Run as the graphviz package runs it (`dot -Kdot -T<format>`, found on PATH
+        # when started), but with a time limit, which its pipe() has no way to set.
+        command = ["dot", "-Kdot", f"-T{format}"]
+        source = self.source.encode(self.digraph.encoding or "utf-8")
+        timeout = None if math.isinf(time_limit) else time_limit
         try:
-            return bytes(self.digraph.pipe(format=format))
-        except graphviz.ExecutableNotFound as error:
+            # run() kills `dot` on the time limit and on any exception (Ctrl-C).
+            done = subprocess.run(command, input=source, capture_output=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise GraphRenderError(
+                f"the Graphviz 'dot' program was stopped after {time_limit:g} s, its time limit, "
+                f"laying out {self.node_count:,} values. Draw a sub-graph (draw_graph of an "
+                "intermediate Value, or a smaller max_nodes), or save the graph as .dot and "
+                "lay it out with 'dot' yourself; a longer limit: Graph.pipe(..., time_limit=s) "
+                "or autograd_lite.render.DOT_TIME_LIMIT"
+            ) from None
+        except FileNotFoundError as error:
             raise GraphvizNotFoundError(
-                f"the Graphviz 'dot' program could not be run ({error}); "
+                f"the Graphviz 'dot' program could not be run ({error.strerror or error}); "
                 "install the Graphviz system package or fix PATH"
             ) from error
-        except subprocess.CalledProcessError as error:
-            detail = error.stderr.decode("utf-8", "replace") if error.stderr else ""
+        except OSError as error:
+            # Not an error of the output file: starting `dot` (pipes, a process) failed.
+            hint = {
+                errno.EMFILE: " (this process has no file descriptor left: a low ulimit -n?)",
+                errno.ENFILE: " (the system has no file descriptor left)",
+                errno.EAGAIN: " (no new process allowed: a low ulimit -u?)",
+                errno.ENOMEM: " (out of memory)",
+            }.get(error.errno or 0, "")
             raise GraphRenderError(
-                f"Graphviz 'dot' failed to render {format!r}: {detail.strip()}"
+                f"could not run the Graphviz 'dot' program: {error.strerror or error}{hint}"
             ) from error
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip()
+            raise GraphRenderError(
+                f"Graphviz 'dot' failed to render {format!r}: "
+                f"{detail or f'exit status {done.returncode}'}"
+            )
+        if done.stderr and sys.stderr is not None:  # None under pythonw
+            # Its warnings, shown as the graphviz package shows them.
+            sys.stderr.write(done.stderr.decode(sys.stderr.encoding or "utf-8", "replace"))
+            sys.stderr.flush()
+        return done.stdout
 
     def svg(self) -> str:
         """The graph as an SVG document."""
