@@ -16,7 +16,7 @@ from os import PathLike
 from pathlib import Path
 from typing import overload
 
-from autograd_lite.engine import Value, backpropagate, borrowed_grads, topological_order
+from autograd_lite.engine import BorrowedGrads, Value, backpropagate, topological_order
 from autograd_lite.formulas import LocalRule, explain_local
 from autograd_lite.naming import d, node_names
 from autograd_lite.render import Graph, draw_graph, format_number
@@ -365,7 +365,14 @@ def trace_backward(root: Value, gradient: float = 1.0) -> BackwardTrace:
         )
 
     accumulated = any(node.grad for node in order)
-    # The same sweep as Value.backward, with every step recorded as it is applied.
-    with borrowed_grads(order, keep=True):
+    # The same sweep as Value.backward, with every step recorded as it is applied, and
+    # every change to a grad inside the `try`: an interrupt anywhere puts them all back.
+    loan = BorrowedGrads(order, keep=True)
+    try:
+        loan.lend()
         backpropagate(order, {root: float(gradient)}, on_step=record)
+        loan.give_back()
+    except BaseException:
+        loan.put_back()
+        raise
     return BackwardTrace(root, float(gradient), steps, names, accumulated)

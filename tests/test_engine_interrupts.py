@@ -143,8 +143,8 @@ def test_a_second_backward_interrupted_anywhere_keeps_the_first() -> None:
 
 
 def in_sweep(frame: FrameType) -> bool:
-    """The clearing, the sweep and the giving back as `gradients` and `trace_backward` use
-    them, in `with borrowed_grads(...)`: every engine function but the start of the
+    """The clearing, the sweep and the giving back as `gradients` uses them, in
+    `with borrowed_grads(...)`: every engine function but the start of the
     `__exit__` that the `with` calls after its block, which no `with` can guard (the
     giving back that it calls is in)."""
     return in_engine(frame) and frame.f_code.co_name != "__exit__"
@@ -165,4 +165,6 @@ def test_gradients_interrupted_in_the_sweep_leave_every_grad_as_it_was(
 def test_trace_backward_interrupted_in_the_sweep_leaves_every_grad_as_it_was(
     dirty: bool,
 ) -> None:
-    run_until_complete(lambda nodes, root: ag.trace_backward(root), after_backward, dirty, in_sweep)
+    # trace_backward lends the grads as backward does, outside any `with`: every
+    # line is guarded, the end of the giving back included.
+    run_until_complete(lambda nodes, root: ag.trace_backward(root), after_backward, dirty)
