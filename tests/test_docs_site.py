@@ -17,6 +17,7 @@ import runpy
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -193,12 +194,23 @@ def test_the_site_builds_with_warnings_as_errors(built_site: tuple[Path, str | N
         assert f'id="autograd_lite.{name}"' in reference, name
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium, 1,000 px wide, for every page (skips without Chromium)."""
+    with chromium(width=1000, height=900) as driver:
+        yield driver
+
+
+def errors_in(driver: Any) -> list[str]:
+    """The console's errors since the last look, but for the widget manager's CDN."""
+    return [e for e in console_errors(driver) if not e.startswith(WIDGET_CDNS)]
+
+
 def check_page(driver: Any, page: Path) -> dict[str, Any]:
     """Open `page`: no console error, no drawing past the content column's right edge;
     returns the measurements."""
     driver.get(page.as_uri())
-    errors = [e for e in console_errors(driver) if not e.startswith(WIDGET_CDNS)]
-    assert errors == [], page.name
+    assert errors_in(driver) == [], page.name
     result = dict(driver.execute_script(MEASURE))
     for drawing in result["drawings"]:
         assert drawing["visibleRight"] <= result["right"] + 1, (page.name, drawing)
@@ -214,24 +226,26 @@ OPENED = ["index.html"] + [
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page", OPENED)
-def test_a_page_works_in_the_browser(page: str, built_site: tuple[Path, str | None]) -> None:
+def test_a_page_works_in_the_browser(
+    page: str, built_site: tuple[Path, str | None], browser: Any
+) -> None:
     out, failure = built_site
     if failure is not None:
         pytest.fail("the site did not build (see test_the_site_builds_with_warnings_as_errors)")
-    with chromium(width=1000, height=900) as driver:
-        result = check_page(driver, out / page)
-        if page.startswith("notebooks/"):
-            drawings, saved_steppers = saved_outputs(Path(page).name.replace(".html", ".ipynb"))
-            assert bool(result["drawings"]) == bool(drawings), "drawings lost on the way"
-            steppers = driver.find_elements("css selector", '[data-autograd-lite="stepper"]')
-            assert len(steppers) == saved_steppers
-            # The stepper lab's page (docs/graphs.md) has its steppers through notebook 01.
-            if page.startswith("notebooks/01"):
-                assert steppers, "notebook 01 shows no stepper"
-            for element in steppers:
-                stepped = driver.execute_script(STEP, element)
-                target = min(5, stepped["frames"] - 1)
-                assert stepped["reached"] == stepped["current"] == target, stepped
-                assert stepped["textAfter"] != stepped["textBefore"]
-                assert stepped["shownAfter"] != stepped["shownBefore"]
-            assert console_errors(driver) == []
+    errors_in(browser)  # what the previous page may have logged after its test
+    result = check_page(browser, out / page)
+    if page.startswith("notebooks/"):
+        drawings, saved_steppers = saved_outputs(Path(page).name.replace(".html", ".ipynb"))
+        assert bool(result["drawings"]) == bool(drawings), "drawings lost on the way"
+        steppers = browser.find_elements("css selector", '[data-autograd-lite="stepper"]')
+        assert len(steppers) == saved_steppers
+        # The stepper lab's page (docs/graphs.md) has its steppers through notebook 01.
+        if page.startswith("notebooks/01"):
+            assert steppers, "notebook 01 shows no stepper"
+        for element in steppers:
+            stepped = browser.execute_script(STEP, element)
+            target = min(5, stepped["frames"] - 1)
+            assert stepped["reached"] == stepped["current"] == target, stepped
+            assert stepped["textAfter"] != stepped["textBefore"]
+            assert stepped["shownAfter"] != stepped["shownBefore"]
+    assert errors_in(browser) == []
