@@ -18,7 +18,7 @@ from autograd_lite.cli.common import (
     positive_float,
     write_outputs,
 )
-from autograd_lite.expression import EvaluationError, Expression, parse
+from autograd_lite.expression import FUNCTIONS, EvaluationError, Expression, parse
 from autograd_lite.render import GraphRenderError
 
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
@@ -36,8 +36,8 @@ examples:
   autograd-lite grad -- "-x**2" x=3        (use -- when the expression starts with '-')
 
 expressions use numbers, the declared variables, + - * / ** (and unary - +),
-parentheses and the functions exp log sqrt tanh sigmoid relu sin cos abs.
-"""
+parentheses and the functions {functions}.
+""".format(functions=" ".join(FUNCTIONS))
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
