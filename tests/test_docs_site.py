@@ -4,9 +4,9 @@ builds with warnings as errors, and its pages work in a browser.
 The fast tests read docs/conf.py and the toctrees: a page added to docs/, a notebook
 added to notebooks/ or a name added to a package's `__all__` cannot be forgotten. The
 slow ones build the site once (`python -m sphinx -W --keep-going -b html docs OUT`) and
-open the home page and notebook pages in headless Chromium (skipped without it): no
-console error, every stepper steps, no drawing sticks out of the content column at
-1,000 px.
+open the home page, the guide's pages and the notebooks' pages in headless Chromium
+(skipped without it): no console error, every stepper steps, no drawing sticks out of
+the content column at 1,000 px.
 """
 
 from __future__ import annotations
@@ -218,9 +218,15 @@ def check_page(driver: Any, page: Path) -> dict[str, Any]:
     return result
 
 
-OPENED = ["index.html"] + [
-    "notebooks/" + path.name.replace(".ipynb", ".html")
-    for path in sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+# The home page, the guide's pages (the stepper lab's, graphs, shows its steppers through
+# notebook 01) and every notebook's page.
+OPENED = [
+    "index.html",
+    *[f"{page}.html" for page in conf()["PAGES"]],
+    *[
+        "notebooks/" + path.name.replace(".ipynb", ".html")
+        for path in sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+    ],
 ]
 
 
