@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from autograd_lite.engine import (
+    BorrowedGrads,
     Value,
     backpropagate,
-    borrowed_grads,
     data_of,
     topological_order_of,
 )
@@ -91,13 +91,22 @@ def _adjoints(
     for output, seed in zip(outputs, seeds):
         seed_of[output] = seed if output not in seed_of else seed_of[output] + seed
     in_graph = set(order)
-    with borrowed_grads(order, None if symbolic else 0.0):
+    # Every change to a grad inside the `try` (no `with`, whose exit could be
+    # interrupted before it restores): the grads are as before, however this ends.
+    loan = BorrowedGrads(order, None if symbolic else 0.0)
+    try:
+        loan.lend()
         if symbolic:
             with enable_grad():
                 backpropagate(order, seed_of, local_grads_as_values, _chain)
         else:
             backpropagate(order, seed_of)
         adjoints = [x.grad if x in in_graph else None for x in wanted]
+        loan.put_back()
+    except BaseException:
+        # Also when the interrupt lands on the putting back above.
+        loan.put_back()
+        raise
     return [0.0 if adjoint is None else adjoint for adjoint in adjoints]
 
 

@@ -142,14 +142,6 @@ def test_a_second_backward_interrupted_anywhere_keeps_the_first() -> None:
     run_until_complete(twice, expected, dirty=True)
 
 
-def in_sweep(frame: FrameType) -> bool:
-    """The clearing, the sweep and the giving back as `gradients` uses them, in
-    `with borrowed_grads(...)`: every engine function but the start of the
-    `__exit__` that the `with` calls after its block, which no `with` can guard (the
-    giving back that it calls is in)."""
-    return in_engine(frame) and frame.f_code.co_name != "__exit__"
-
-
 @pytest.mark.parametrize("create_graph", [False, True])
 @pytest.mark.parametrize("dirty", [True, False], ids=["grads set", "grads zero"])
 def test_gradients_interrupted_in_the_sweep_leave_every_grad_as_it_was(
@@ -158,7 +150,7 @@ def test_gradients_interrupted_in_the_sweep_leave_every_grad_as_it_was(
     def call(nodes: list[Value], root: Value) -> None:
         ag.gradients(root, nodes[:2], create_graph=create_graph)
 
-    run_until_complete(call, grads, dirty, in_sweep)
+    run_until_complete(call, grads, dirty)
 
 
 @pytest.mark.parametrize("dirty", [True, False], ids=["grads set", "grads zero"])
