@@ -1,10 +1,11 @@
 """Every notebook exported to HTML, as a reader opens it: nothing is cut off.
 
 Each committed notebook is exported with nbconvert and opened in headless Chromium at
-1,000 and 1,400 px; every drawing (inline SVG, image, stepper) must fit inside its output
-area, and no output area may scroll sideways. Skips without Chromium, like the stepper's
-browser tests. `python tests/test_notebooks_browser.py FOLDER` writes the exported pages'
-screenshots there and prints the widest drawing of each.
+1,000 and 1,400 px; every drawing (inline SVG, image) must fit inside its output area, a
+stepper's drawing inside its view (which scrolls when the drawing is wider, rather than
+shrink its text below a readable size), and no output area may scroll sideways. Skips
+without Chromium, like the stepper's browser tests. `python tests/test_notebooks_browser.py
+FOLDER` writes the exported pages' screenshots there and prints the widest drawing of each.
 """
 
 from __future__ import annotations
@@ -34,8 +35,14 @@ for (const area of areas) {
     if (r.width === 0) continue;
     const natural = d.tagName === 'IMG' ? d.naturalWidth
                   : d.viewBox && d.viewBox.baseVal ? d.viewBox.baseVal.width * 4 / 3 : 0;
-    drawings.push({width: r.width, right: r.right, areaRight: box.right,
-                   areaWidth: box.width, natural: natural});
+    // A stepper's drawing is never shrunk below a readable size: past the view's width it
+    // scrolls inside the view, which is what must fit the output area.
+    const view = d.closest('.ag-view');
+    const shown = view ? view.getBoundingClientRect() : r;
+    const scrolls = view !== null && ['auto', 'scroll'].includes(getComputedStyle(view).overflowX);
+    drawings.push({width: r.width, right: shown.right, areaRight: box.right,
+                   areaWidth: box.width, natural: natural, inView: view !== null,
+                   scrolls: scrolls, viewWidth: shown.width});
   }
 }
 return {drawings: drawings, overflowing: overflowing,
@@ -87,6 +94,8 @@ def test_no_drawing_is_cut_off_in_the_exported_notebook(
         assert bool(result["drawings"]) == bool(drawings), "drawings lost: the export changed shape"
         for drawing in result["drawings"]:
             assert drawing["right"] <= drawing["areaRight"] + 1, drawing
+            if drawing["inView"] and drawing["width"] > drawing["viewWidth"] + 1:
+                assert drawing["scrolls"], drawing  # wider than its view: the view scrolls
         assert result["overflowing"] == 0
         assert result["pageScroll"] <= result["page"]
         assert result["steppers"] == steppers
