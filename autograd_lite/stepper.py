@@ -198,7 +198,7 @@ class Stepper:
                 for node in order
             ],
             "forward": [_forward_parts(node) for node in order],
-            "opLabels": [operation_label(node) for node in order],
+            "opLabels": [_op_label(node) for node in order],
             "reading": [position[node] for node in reading_order(order)],
             "params": [position[p] for p in self.params],
             "lr": self.lr if self.params else None,
@@ -336,7 +336,8 @@ _PANEL = (
     "</div>"
     '<div class="ag-controls ag-training">'
     '<label>lr <input type="number" class="ag-lr" step="any" min="0"></label>'
-    '<label><input type="checkbox" class="ag-zero-grad" checked> zero_grad</label>'
+    '<label title="takes effect at the end of the current iteration">'
+    '<input type="checkbox" class="ag-zero-grad" checked> zero_grad after each update</label>'
     '<select class="ag-sample" title="which example feeds the inputs"></select>'
     "</div>"
     '<div class="ag-editor" style="display:none"><span class="ag-editing"></span> '
@@ -369,6 +370,17 @@ def _json_number(x: float) -> float | str:
     if math.isfinite(x):
         return x
     return "nan" if math.isnan(x) else "inf" if x > 0 else "-inf"
+
+
+def _op_label(node: Value) -> str:
+    """The text of a node's op ellipse: as in drawings, but a neuron's dot as `w·x + b`."""
+    if node.op is DOT and len(node.operands) // 2 > SHOWN_TERMS:
+        return expression(DOT, [_constant_or_name(x) for x in node.operands])
+    return operation_label(node)
+
+
+def _constant_or_name(operand: Value | float) -> str:
+    return "·" if isinstance(operand, Value) else format_constant(operand)
 
 
 def _forward_parts(node: Value) -> list[str | int]:

@@ -85,6 +85,9 @@ myst_heading_anchors = 3
 # The notebooks are shown with the outputs committed in them (tests/test_notebooks.py
 # keeps those current): the build never runs a kernel.
 nb_execution_mode = "off"
+# No script from a CDN: the site works offline. A widget output (notebook 03's progress
+# bars) then shows its text form, which the notebook also stores.
+nb_ipywidgets_js: dict[str, dict[str, str]] = {}
 # A Graph output carries text/html (an <img> that shrinks to the column), image/svg+xml
 # and text/plain, and a stepper text/html with its inline <script>: HTML first, always.
 nb_mime_priority_overrides = [

@@ -102,9 +102,6 @@ def test_docstrings_are_read_as_plain_text() -> None:
 
 # The browser checks -------------------------------------------------------------------
 
-# MyST-NB loads the ipywidgets manager from a CDN on a page with widgets (notebook 03's
-# progress bars): unreachable offline, which is no fault of the site.
-WIDGET_CDNS = ("https://cdnjs.cloudflare.com/", "https://cdn.jsdelivr.net/")
 
 MEASURE = """
 const article = document.querySelector('main article') || document.querySelector('main');
@@ -192,6 +189,10 @@ def test_the_site_builds_with_warnings_as_errors(built_site: tuple[Path, str | N
     reference = (out / "api" / "autograd_lite.html").read_text(encoding="utf-8")
     for name in ("Value", "grad", "jvp", "Stepper", "draw_graph", "compile", "gradcheck"):
         assert f'id="autograd_lite.{name}"' in reference, name
+    # Nothing is fetched from the network: no script or style sheet from another site.
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'<(?:script|link)[^>]+(?:src|href)="(?:https?:)?//', text), page
 
 
 @pytest.fixture(scope="module")
@@ -202,8 +203,9 @@ def browser() -> Iterator[Any]:
 
 
 def errors_in(driver: Any) -> list[str]:
-    """The console's errors since the last look, but for the widget manager's CDN."""
-    return [e for e in console_errors(driver) if not e.startswith(WIDGET_CDNS)]
+    """The console's errors since the last look (the site loads nothing from the network,
+    so an unreachable address is an error too)."""
+    return console_errors(driver)
 
 
 def check_page(driver: Any, page: Path) -> dict[str, Any]:

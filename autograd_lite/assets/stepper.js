@@ -301,6 +301,13 @@ function agStepper(element) {
   var measure = document.createElement("canvas").getContext("2d");
   measure.font = "14px Helvetica, Arial, sans-serif";
   function textWidth(text) { return measure.measureText(text).width; }
+  // The first line of a box (its name) is bold, and wider.
+  function nameWidth(text) {
+    measure.font = "bold 14px Helvetica, Arial, sans-serif";
+    var width = measure.measureText(text).width;
+    measure.font = "14px Helvetica, Arial, sans-serif";
+    return width;
+  }
   var folded = {}, focusOn = null, items = {}, edges = {}, svg = null, zoom = 1;
   G.groups.forEach(function (group) { folded[group.path] = G.fold === "neurons" && group.leaf; });
   var groupOf = [];  // innermost group of each node, or -1
@@ -347,10 +354,10 @@ function agStepper(element) {
       if (key === null) continue;
       if (key.charAt(0) === "g") {
         var group = G.groups[parseInt(key.slice(1), 10)];
-        add(key, {kind: "group", group: group, w: Math.max(textWidth(group.label), 130) + 18, h: 3 * LINE + 10});
+        add(key, {kind: "group", group: group, w: Math.max(nameWidth(group.label), 130) + 18, h: 3 * LINE + 10});
         continue;
       }
-      add(key, {kind: "value", node: i, w: Math.max(textWidth(G.names[i]), textWidth("grad -0000.0000"), 70) + 18, h: 3 * LINE + 10});
+      add(key, {kind: "value", node: i, w: Math.max(nameWidth(G.names[i]), textWidth("grad -0000.0000"), 70) + 18, h: 3 * LINE + 10});
       if (G.ops[i]) {
         var label = G.opLabels[i];
         var op = add("o" + i, {kind: "op", node: i, w: Math.max(textWidth(label) + 22, 40), h: 28});
@@ -440,10 +447,16 @@ function agStepper(element) {
       var it = items[key];
       if (!it.lines) return;
       if (it.box.kind === "group") {
-        var outs = it.box.group.outputs, o = outs[0];
-        setText(it.lines[1], outs.length === 1 ? (state.values[o] === null ? "data ?" : "data " + num(state.values[o])) : outs.length + " outputs");
-        setText(it.lines[2], outs.length === 1 ? (state.grads[o] === null ? "grad ?" : "grad " + num(state.grads[o])) : "");
-        it.g.classList.toggle("ag-unknown", outs.length === 1 && state.values[o] === null);
+        // One output: its data and grad; several (a module called on many samples):
+        // the first two of each.
+        var outs = it.box.group.outputs;
+        function few(known) {
+          var shown = outs.slice(0, 2).map(function (o) { return known[o] === null ? "?" : num(known[o]); });
+          return shown.join(", ") + (outs.length > 2 ? ", …" : "");
+        }
+        setText(it.lines[1], "data " + few(state.values));
+        setText(it.lines[2], "grad " + few(state.grads));
+        it.g.classList.toggle("ag-unknown", state.values[outs[0]] === null);
         return;
       }
       var i = it.box.node;
@@ -546,7 +559,9 @@ function agStepper(element) {
     if (!training) { box.style.display = "none"; return; }
     box.style.display = "";
     var losses = [];
-    for (var t = 0; t <= Math.max(k, 0) && t < history.length; t++) losses.push(lossAt(t));
+    // Iteration k's loss counts once its forward pass has computed it.
+    var through = where(current).local >= FORWARD - 1 ? k : k - 1;
+    for (var t = 0; t <= through && t < history.length; t++) losses.push(lossAt(t));
     var width = 180, height = 95, chart = box.querySelector("svg") || el("svg", {viewBox: "0 0 " + width + " " + height}, box);
     chart.textContent = "";
     var finite = losses.filter(isFinite), top = Math.max.apply(null, finite.concat([1e-12])), bottom = Math.min.apply(null, finite.concat([0]));
@@ -559,7 +574,7 @@ function agStepper(element) {
     // Dots while there are few iterations, so that one point shows too.
     if (points.length <= 30) points.forEach(function (p) { el("circle", {cx: p[0], cy: p[1], r: 2.5}, chart); });
     var label = el("text", {x: 6, y: 13}, chart);
-    label.textContent = "loss " + G.names[root] + " = " + num(losses[losses.length - 1]) + " (iteration " + losses.length + ")";
+    label.textContent = losses.length ? G.names[root] + " = " + num(losses[losses.length - 1]) + " (iteration " + losses.length + ")" : "the loss of each iteration";
   }
 
   // ---- editing, checking, training -----------------------------------------------------
@@ -678,7 +693,8 @@ function agStepper(element) {
     var editor = $("ag-editor");
     editor.style.display = "";
     setText($("ag-editing"), G.names[i] + " =");
-    $("ag-number").value = String(leavesOf(iterationNow())[i]);
+    // Twelve significant digits fit the field and say more than the page shows.
+    $("ag-number").value = String(Number(leavesOf(iterationNow())[i].toPrecision(12)));
     setText($("ag-check-result"), "");
     $("ag-focus").style.display = "";
   }
@@ -764,7 +780,16 @@ function agStepper(element) {
     train: train,
     lr: function (rate) { if (rate !== undefined) { setRate(rate); show(current); } return lr; },
     zeroGrad: function (on) { if (on !== undefined) { zeroGrad = !!on; $("ag-zero-grad").checked = zeroGrad; truncate(iterationNow()); show(current); } return zeroGrad; },
-    sample: function (k) { if (k !== undefined) { sampleChoice = k; truncate(iterationNow()); passes.length = 0; show(current); } return sampleChoice; },
+    sample: function (k) {
+      if (k !== undefined) {
+        if (k !== "all" && !(k >= 0 && k < G.samples.length && Math.floor(k) === k)) {
+          throw new RangeError("sample(k): expected \"all\" or a whole number from 0 to " + (G.samples.length - 1) + ", got " + JSON.stringify(k));
+        }
+        sampleChoice = k; $("ag-sample").value = String(k);
+        truncate(iterationNow()); passes.length = 0; show(current);
+      }
+      return sampleChoice;
+    },
     groups: groupsList,
     fold: function (path) { folded[groupNamed(path)] = true; draw(); },
     unfold: function (path) { folded[groupNamed(path)] = false; draw(); },
