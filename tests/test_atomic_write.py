@@ -237,6 +237,7 @@ def test_ctrl_c_while_writing_removes_the_temporary(
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_while_writing_removes_the_temporary(tmp_path: Path, signum: int) -> None:
     # Issue 12, finding 4: SIGTERM during a save left 20-29 MB hidden temporary files.

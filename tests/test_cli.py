@@ -475,6 +475,7 @@ def command(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return cli_process.command(*argv, cwd=cwd, timeout=120)
 
 
+@pytest.mark.slow
 def test_process_grad_success(tmp_path: Path) -> None:
     result = command("grad", "x*y + sin(x)", "x=0", "y=3", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
@@ -482,6 +483,7 @@ def test_process_grad_success(tmp_path: Path) -> None:
     assert printed_numbers(result.stdout) == {"f": 0.0, "df/dx": 4.0, "df/dy": 0.0}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("argv", "status", "fragment"),
     [

@@ -47,6 +47,7 @@ def write_csv(path: Path, text: str) -> Path:
 # ---- data loss: findings 1-4 -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_failed_demo_keeps_the_previous_model(tmp_path: Path) -> None:
     # Finding 1: the rollback of a failed demo deleted the user's previous model.json.
     out = tmp_path / "dl"
@@ -79,6 +80,7 @@ def test_demo_on_a_full_disk_keeps_every_old_file(tmpfs: Path) -> None:
     assert "wrote" not in result.stdout
 
 
+@pytest.mark.slow
 def test_a_read_only_file_system_is_refused_before_training(tmpfs: Path) -> None:
     subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
     result = command("train", "--epochs", "1", "--save", str(tmpfs / "m.json"), cwd=tmpfs.parent)
@@ -86,6 +88,7 @@ def test_a_read_only_file_system_is_refused_before_training(tmpfs: Path) -> None
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_save_refuses_a_null_device_before_training(tmp_path: Path, null_device: Path) -> None:
     # Finding 2: as root, `--save /dev/null` printed "wrote /dev/null" and made it a file.
     # (A copy of the device in tmp_path: a regression must not break the machine's.)
@@ -95,6 +98,7 @@ def test_save_refuses_a_null_device_before_training(tmp_path: Path, null_device:
     assert stat.S_ISCHR(null_device.lstat().st_mode)
 
 
+@pytest.mark.slow
 def test_save_refuses_a_fifo_and_a_symlink(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo.json")
     result = command("train", "--epochs", "1", "--save", "fifo.json", cwd=tmp_path)
@@ -106,6 +110,7 @@ def test_save_refuses_a_fifo_and_a_symlink(tmp_path: Path) -> None:
     assert (tmp_path / "link.json").is_symlink() and not (tmp_path / "target.json").exists()
 
 
+@pytest.mark.slow
 def test_save_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path) -> None:
     # Finding 2: re-saving over a chmod 600 checkpoint left it 0644.
     (tmp_path / "m.json").write_text("old")
@@ -187,6 +192,7 @@ def test_a_non_finite_weight_with_a_finite_loss_is_reported(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_stdout_on_a_full_device_is_one_line(tmp_path: Path) -> None:
     with open("/dev/full", "w") as full:
         result = subprocess.run(
@@ -202,6 +208,7 @@ def test_stdout_on_a_full_device_is_one_line(tmp_path: Path) -> None:
     assert result.stderr == f"{ERROR_PREFIX}cannot write the output: No space left on device\n"
 
 
+@pytest.mark.slow
 def test_a_failing_dot_with_several_lines_of_errors_is_one_line(tmp_path: Path) -> None:
     dot = tmp_path / "bin" / "dot"
     dot.parent.mkdir()
@@ -223,12 +230,14 @@ def test_report_joins_lines(capsys: pytest.CaptureFixture[str]) -> None:
 # ---- resource exhaustion: findings 10, 11 ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_csv_of_a_hundred_thousand_columns_is_refused(tmp_path: Path) -> None:
     write_csv(tmp_path / "wide.csv", ",".join(["1"] * 100_000) + "\n")
     result = command("train", "--data", "wide.csv", cwd=tmp_path)
     one_line_error(result, 2, "wide.csv, line 1: 100000 columns, more than the limit of 1025")
 
 
+@pytest.mark.slow
 def test_thousands_of_classes_are_refused(tmp_path: Path) -> None:
     rows = "".join(f"{i},{i % 7},{i}\n" for i in range(5000))
     write_csv(tmp_path / "labels.csv", rows)
@@ -263,12 +272,14 @@ def test_a_graph_too_large_for_the_webassembly_graphviz_names_dot(tmp_path: Path
 # ---- wrong or silent results: findings 16, 17 -------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_overflowing_derivative_is_an_error(tmp_path: Path) -> None:
     result = command("grad", "1/x", "x=1e-160", cwd=tmp_path)
     one_line_error(result, 1, "overflow: df/dx = -inf")
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("save", "fragment"),
     [
@@ -288,12 +299,14 @@ def test_bad_save_paths_are_refused_before_training(
     assert "training" not in result.stdout
 
 
+@pytest.mark.slow
 def test_a_first_row_with_a_typo_is_not_dropped_as_a_header(tmp_path: Path) -> None:
     write_csv(tmp_path / "d.csv", "1,x,0\n2,3,1\n4,5,0\n")
     result = command("train", "--data", "d.csv", "--epochs", "1", cwd=tmp_path)
     one_line_error(result, 2, "d.csv, line 1, column 2: 'x' is not a number")
 
 
+@pytest.mark.slow
 def test_labels_that_skip_class_zero_are_warned_about(tmp_path: Path) -> None:
     write_csv(tmp_path / "d.csv", "0.1,0.2,1\n0.3,0.4,2\n0.5,0.1,1\n0.7,0.9,2\n")
     result = command("train", "--data", "d.csv", "--epochs", "1", "--quiet", cwd=tmp_path)
@@ -402,6 +415,7 @@ def test_endless_inputs_are_refused_instead_of_filling_memory(tmp_path: Path) ->
     one_line_error(result, 2, "/dev/zero: more than 256 MiB, too large for a checkpoint")
 
 
+@pytest.mark.slow
 def test_class_names_that_do_not_match_the_model_are_an_error(tmp_path: Path) -> None:
     assert (
         command("train", "--epochs", "1", "--quiet", "--save", "m.json", cwd=tmp_path).returncode
@@ -446,6 +460,7 @@ def test_a_reader_that_goes_away_exits_141_quietly(tmp_path: Path) -> None:
     assert stderr == b""
 
 
+@pytest.mark.slow
 def test_a_checkpoint_whose_architecture_implies_other_parameters_is_refused(
     tmp_path: Path,
 ) -> None:
@@ -480,6 +495,7 @@ def test_a_memory_limit_while_drawing_is_one_line(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_train_reads_standard_input(tmp_path: Path) -> None:
     rows = "x1,x2,label\n0.1,0.2,0\n0.9,0.8,1\n0.2,0.1,0\n0.8,0.9,1\n"
     result = command("train", "--data", "-", "--epochs", "2", "--quiet", cwd=tmp_path, stdin=rows)
@@ -508,6 +524,7 @@ def identity_model(path: Path, classes: list[str], **document: object) -> None:
     path.write_text(json.dumps({**json.loads(text), "classes": classes, **document}))
 
 
+@pytest.mark.slow
 def test_bytes_that_are_not_utf8_are_refused_on_standard_input_as_in_a_file(
     tmp_path: Path,
 ) -> None:
@@ -531,6 +548,7 @@ def test_bytes_that_are_not_utf8_are_refused_on_standard_input_as_in_a_file(
     assert json.loads((tmp_path / "m.json").read_text("utf-8"))["classes"] == ["b", "café"]
 
 
+@pytest.mark.slow
 def test_a_checkpoint_class_name_that_is_not_text_is_refused(tmp_path: Path) -> None:
     # Finding 1: a lone-surrogate escape in "classes" crashed predict on stdout (where
     # stdout's errors handler is strict, as PYTHONIOENCODING=utf-8 makes it) and with
@@ -546,6 +564,7 @@ def test_a_checkpoint_class_name_that_is_not_text_is_refused(tmp_path: Path) -> 
         assert not (tmp_path / "p.csv").exists()
 
 
+@pytest.mark.slow
 def test_file_names_that_are_not_utf8_are_printed_escaped(tmp_path: Path) -> None:
     # Finding 1's sibling: train printed the --data and --save names on stdout as they
     # came, and a byte that was not UTF-8 in them was a UnicodeEncodeError traceback.
@@ -597,6 +616,7 @@ def test_read_csv_holds_little_more_than_the_table_it_returns(tmp_path: Path) ->
         ("1,2\u0660,0", "'2\u0660'"),
     ],
 )
+@pytest.mark.slow
 def test_numbers_are_plain_ascii(tmp_path: Path, row: str, cell: str) -> None:
     # Finding 7: cells went through float(), which reads 1_000 and non-ASCII digits.
     write_csv(tmp_path / "d.csv", f"x,y,label\n0,0,0\n{row}\n0,1,1\n1,1,1\n")
@@ -607,6 +627,7 @@ def test_numbers_are_plain_ascii(tmp_path: Path, row: str, cell: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_class_numbers_are_plain_ascii_and_predict_reads_plain_numbers(tmp_path: Path) -> None:
     # Finding 7: the label "\u0661" (an Arabic-Indic 1) was class 1; "1_0" class 10.
     for label in ("\u0661", "1_0"):
@@ -620,6 +641,7 @@ def test_class_numbers_are_plain_ascii_and_predict_reads_plain_numbers(tmp_path:
     one_line_error(result, 2, "<stdin>, line 2, column 1: '1_0' is not a number")
 
 
+@pytest.mark.slow
 def test_class_names_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
     # Finding 7: a class named =HYPERLINK(...) was written as is into predict's CSV, where
     # a spreadsheet runs it. OWASP: a cell starting with = + - @ tab or CR gets a quote.
@@ -650,6 +672,7 @@ def test_class_names_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path
     assert cells == ["'" + name for name in names[:-1]] + ["plain = name"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("version", [True, 1.0, "1", None])
 def test_a_checkpoint_version_must_be_the_integer_1(tmp_path: Path, version: object) -> None:
     # Finding 8: "version": true or 1.0 was taken as version 1.

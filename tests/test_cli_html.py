@@ -49,6 +49,7 @@ def test_lr_sets_the_pages_learning_rate_and_needs_html(
     assert main(["grad", "x*2", "x=1", "--html", str(path), "--lr", "-1"]) == 2
 
 
+@pytest.mark.slow
 def test_html_with_graph_and_trace_writes_both_and_prints_the_steps_explained(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -177,6 +177,7 @@ def test_classes_held_out_entirely_are_warned_about(
     assert "on 1 sample of" in captured.out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("data", "fragment"),
     [

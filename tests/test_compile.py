@@ -73,6 +73,7 @@ def test_every_op_compiles_to_the_interpreters_value_and_gradient(
     assert identical(ag.compile(f, argnums)(*point), expected)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(tree=trees, point=st.lists(small, min_size=3, max_size=3))
 def test_random_expression_trees_compile_to_the_interpreters_results(
@@ -141,6 +142,7 @@ def run_dag(program: list[tuple[int, int, int]], inputs: list[Value]) -> Value:
     return ag.sum(nodes[len(inputs) :][-3:])
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(program=dags, point=st.lists(small, min_size=3, max_size=3))
 def test_random_relu_graphs_with_fan_out_compile_to_the_interpreters_results(
@@ -154,6 +156,7 @@ def test_random_relu_graphs_with_fan_out_compile_to_the_interpreters_results(
     assert identical(ag.compile(f, (0, 1, 2))(*point), expected)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     program=dags,
@@ -647,6 +650,7 @@ def test_threads_share_a_compiled_function() -> None:
     assert failures == []
 
 
+@pytest.mark.slow
 def test_generated_lines_show_in_tracebacks_and_are_released() -> None:
     compiled = ag.compile(lambda x: (x - 2.0).log())
     compiled(3.0)

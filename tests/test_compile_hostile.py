@@ -94,6 +94,7 @@ def shared_label(steps: int) -> Callable[[Value], Value]:
     return f
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", [shared_input, shared_input_below_a_sigmoid, shared_label])
 def test_compiling_grows_linearly_with_the_graph(
     shape: Callable[[int], Callable[[Value], Value]],
@@ -106,6 +107,7 @@ def test_compiling_grows_linearly_with_the_graph(
     assert large / small < 5.0, (small, large)
 
 
+@pytest.mark.slow
 def test_a_deep_chain_with_a_shared_input_compiles_to_the_interpreters_results() -> None:
     f = shared_input(3000)
     compiled = ag.compile(f)
@@ -164,6 +166,7 @@ deep_dags = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(program=deep_dags, point=st.lists(st.floats(-2.0, 2.0), min_size=3, max_size=3))
 def test_deep_relu_graphs_with_fan_out_compile_to_the_interpreters_results(
@@ -292,6 +295,7 @@ def test_zero_gradients_of_list_arguments_have_the_interpreters_sign() -> None:
 SIGNED = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, -2.0])
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(tree=trees, point=st.lists(SIGNED, min_size=3, max_size=3))
 def test_random_trees_at_signed_zeros_compile_to_the_interpreters_bits(
@@ -312,6 +316,7 @@ def test_random_trees_at_signed_zeros_compile_to_the_interpreters_bits(
     ),
     point=st.lists(SIGNED, min_size=3, max_size=3),
 )
+@pytest.mark.slow
 def test_random_relu_graphs_at_signed_zeros_compile_to_the_interpreters_bits(
     program: list[tuple[int, int, int]], point: list[float]
 ) -> None:

@@ -24,6 +24,7 @@ def test_the_content_pages_are_all_here() -> None:
     assert {f"{page}.md" for page in with_examples} - set(PAGES) == set()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "page",
     [pytest.param(page, marks=pytest.mark.slow) if page in SLOW else page for page in PAGES],

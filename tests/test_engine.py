@@ -195,6 +195,7 @@ def test_topological_order_puts_parents_first_and_is_deterministic() -> None:
     assert ag.topological_order(e) == order
 
 
+@pytest.mark.slow
 def test_same_graph_gives_same_bits_in_every_process() -> None:
     script = (
         "import autograd_lite as ag, random\n"

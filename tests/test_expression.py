@@ -300,6 +300,7 @@ def test_fuzz_any_text_gives_a_result_or_an_expression_error(source: str) -> Non
     _parse_and_evaluate(source)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=EXPRESSION_CHARACTERS, max_size=60))
 def test_fuzz_expression_like_text_gives_a_result_or_an_expression_error(source: str) -> None:
@@ -364,6 +365,7 @@ def _extend(children: st.SearchStrategy[Pair]) -> st.SearchStrategy[Pair]:
     return st.one_of(binary, call, negation)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.recursive(leaves, _extend, max_leaves=12))
 def test_generated_expressions_evaluate_to_their_math_module_value(pair: Pair) -> None:

@@ -130,6 +130,7 @@ def test_seeded_construction_is_reproducible_and_seed_dependent(init):
     assert first != other
 
 
+@pytest.mark.slow
 def test_init_scales():
     he = [p.data for p in MLP(200, [200], init="he", seed=0).layers[0].neurons[0].w]
     assert abs(sum(w * w for w in he) / 200 - 2 / 200) < 0.3 * 2 / 200

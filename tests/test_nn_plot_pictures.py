@@ -20,6 +20,7 @@ def test_confusion_matrix_counts_by_hand():
         plot.confusion_matrix([0], [0, 1], 2)
 
 
+@pytest.mark.slow
 def test_pictures_draw_what_they_are_given():
     matrix = [[5, 1], [0, 7]]
     ax = plot.plot_confusion_matrix(matrix)

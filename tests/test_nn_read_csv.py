@@ -129,6 +129,7 @@ def test_plain_numbers(cell: str, value: float) -> None:
     assert read_csv(io.StringIO(f"{cell},{cell}\n")).rows == [[value, value]]
 
 
+@pytest.mark.slow
 def test_the_default_limits_are_the_command_lines() -> None:
     assert (MAX_CSV_COLUMNS, MAX_CSV_CELLS, MAX_CSV_BYTES) == (10_000, 2_000_000, 64 * 2**20)
     rows = ",".join(["1"] * 1000) + "\n"

@@ -168,6 +168,7 @@ def test_digits_network_reaches_92_percent_on_the_held_out_fifth():
     assert train.evaluate(model, X_test, y_test, loss="cross_entropy")["accuracy"] >= 0.92
 
 
+@pytest.mark.slow
 def test_mini_batch_loop_by_hand_equals_fit():
     X, y = data.load_digits(scale=True)
     X, y = X[:60], y[:60]

@@ -387,6 +387,7 @@ def run_python(code: str, timeout: float = 240) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.slow
 def test_importing_the_package_loads_no_graphviz_library() -> None:
     result = run_python("""
         import sys
@@ -500,6 +501,7 @@ def test_a_virtual_memory_limit_during_rendering_is_a_graph_render_error() -> No
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("no_dot")
 def test_an_entity_in_a_label_cannot_make_invalid_utf8() -> None:
     # "&#xD800;" made Graphviz write a lone surrogate: svg() raised UnicodeDecodeError.

@@ -55,6 +55,7 @@ def assert_gone(pid_file: Path) -> None:
         os.kill(pid, 0)
 
 
+@pytest.mark.slow
 def test_dot_past_its_time_limit_is_stopped_with_a_graph_render_error(sleeping_dot: Path) -> None:
     drawing = graph()
     started = time.monotonic()
@@ -69,6 +70,7 @@ def test_dot_past_its_time_limit_is_stopped_with_a_graph_render_error(sleeping_d
     assert_gone(sleeping_dot)
 
 
+@pytest.mark.slow
 def test_the_default_time_limit_holds_for_svg_and_save(
     sleeping_dot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -85,6 +87,7 @@ def test_the_default_time_limit_holds_for_svg_and_save(
     assert_gone(sleeping_dot)
 
 
+@pytest.mark.slow
 def test_the_command_line_names_the_time_limit(sleeping_dot: Path, tmp_path: Path) -> None:
     code = (
         "import sys; from autograd_lite import render; render.DOT_TIME_LIMIT = 0.5; "
@@ -104,6 +107,7 @@ def test_the_command_line_names_the_time_limit(sleeping_dot: Path, tmp_path: Pat
     assert not (tmp_path / "g.svg").exists()
 
 
+@pytest.mark.slow
 def test_no_time_limit_with_infinity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script = b'#!/bin/sh\ncat > /dev/null\nsleep 0.3\nprintf "<svg>late</svg>"\n'
     monkeypatch.setenv("PATH", f"{fake_dot(tmp_path, script)}{os.pathsep}{os.environ['PATH']}")
@@ -173,6 +177,7 @@ def test_out_of_file_descriptors_names_the_cause(
     assert drawing.svg() == "<svg>drawn</svg>"  # and with descriptors again, it draws
 
 
+@pytest.mark.slow
 def test_the_command_line_under_a_low_ulimit_names_dot_not_the_output(tmp_path: Path) -> None:
     # The finding: `ulimit -n 10` made drawing fail with "cannot write the output".
     script = b'#!/bin/sh\ncat > /dev/null\nprintf "<svg>drawn</svg>"\n'
