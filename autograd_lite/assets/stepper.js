@@ -15,6 +15,7 @@ function agStepper(element) {
   var G = JSON.parse(element.querySelector("script.ag-data").textContent);
   var n = G.names.length, P = G.precision, root = G.root;
   var training = G.params.length > 0 && G.lr !== null;
+  var $ = function (name) { return element.querySelector("." + name); };
 
   // ---- the graph -------------------------------------------------------------------
   function decode(v) { return typeof v === "string" ? {inf: Infinity, "-inf": -Infinity, nan: NaN}[v] : v; }
@@ -425,7 +426,15 @@ function agStepper(element) {
     layoutSize();
     if (current !== null) paint(current);
   }
+  // The loss curve sits beside the drawing, or, in a narrow cell, at the end of the
+  // training controls: never between the drawing and the words of the step.
+  var lossBox = $("ag-loss"), body = $("ag-body"), trainingRow = $("ag-training");
+  function placeLoss() {
+    var place = element.clientWidth < 700 ? trainingRow : body;
+    if (lossBox.parentNode !== place) place.appendChild(lossBox);
+  }
   function layoutSize() {
+    placeLoss();
     if (!svg) return;
     var box = svg.viewBox.baseVal, room = view.clientWidth || box.width;
     // Never below 10 px text (14 px * 0.72): a big drawing scrolls instead.
@@ -436,7 +445,6 @@ function agStepper(element) {
 
   // ---- showing a frame ---------------------------------------------------------------
   var current = null, painted = {};
-  var $ = function (name) { return element.querySelector("." + name); };
   function setText(e, text) { if (e.textContent !== text) e.textContent = text; }
   function paint(g) {
     var state = stateAt(g), f = frame(g);
