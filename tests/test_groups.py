@@ -1,9 +1,11 @@
 """find_groups: a graph's modules as nested groups of nodes, read from labels alone."""
 
+from module_examples import Block
+
 import autograd_lite as ag
 from autograd_lite import Value
 from autograd_lite.groups import Group, find_groups
-from nn import MLP, Layer, Module, Neuron
+from nn import MLP, Module, Neuron
 
 
 def by_path(groups: list[Group]) -> dict[str, Group]:
@@ -68,18 +70,6 @@ def test_the_groups_of_the_model_output_alone():
     # The root is used by no node of the graph: it is its groups' output.
     assert group["layers.1"].outputs == (out,)
     assert group["layers.1.neurons.0"].outputs == (out,)
-
-
-class Block(Module):
-    """scale * sum(hidden(x)): a user module with a Layer and a parameter of its own."""
-
-    def __init__(self, seed: int = 0) -> None:
-        self.nin = 2
-        self.hidden = Layer(2, 2, activation="tanh", seed=seed)
-        self.scale = Value(2.0)
-
-    def forward(self, x):
-        return self.scale * ag.sum(self.hidden(x))
 
 
 class Net(Module):

@@ -6,6 +6,7 @@ import os
 import random
 
 import pytest
+from module_examples import Block
 
 import autograd_lite as ag
 from autograd_lite import Value
@@ -285,18 +286,6 @@ class Identity(Module):
 
     def forward(self, x):
         return x[0]
-
-
-class Block(Module):
-    """scale * sum(hidden(x)): a user module holding a Layer and a parameter of its own."""
-
-    def __init__(self, seed: int = 0) -> None:
-        self.nin = 2
-        self.hidden = Layer(2, 2, activation="tanh", seed=seed)
-        self.scale = Value(2.0)
-
-    def forward(self, x):
-        return self.scale * ag.sum(self.hidden(x))
 
 
 class Net(Module):
