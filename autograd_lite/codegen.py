@@ -297,12 +297,8 @@ class _Generator:
         """The operands a template of `node` sees for operand `position`, and its index."""
         assert node.op is not None
         operands = self._operands(node)
-        if node.op.kind != "reduction":
-            return operands, position
-        size = len(node.op.derivative_code)
-        count = len(operands) // size
-        term = position % count
-        return [operands[member * count + term] for member in range(size)], position // count
+        which, places = node.op.template_of(position, len(operands))
+        return [operands[k] for k in places], which
 
     def forward(self, indent: int, node: Value) -> None:
         """The line (or, for a long reduction, lines) computing `node`."""

@@ -235,21 +235,7 @@ def _wrap(text: str, strength: int, needed: int) -> str:
     return f"({text})" if strength < needed else text
 
 
-# ---- which template and fields a derivative uses -------------------------------------
-
-
-def _term(op: Op, operand: int, count: int) -> tuple[int, list[int]]:
-    """For `op` over `count` operands: the derivative template of `operand` and its fields.
-
-    A reduction's operands come in groups of `len(derivative_code)`, one member from
-    each part (for dot: w_i and x_i, operands i and n + i).
-    """
-    if op.kind != "reduction":
-        return operand, list(range(count))
-    size = len(op.derivative_code)
-    terms = count // size
-    term = operand % terms
-    return operand // terms, [member * terms + term for member in range(size)]
+# ---- the expression a derivative is of ---------------------------------------------
 
 
 def expression(op: Op, names: Sequence[str], terms: bool = False) -> str:
@@ -297,7 +283,7 @@ def explain_local(
     operands = node.operands
     if not 0 <= operand < len(operands) or not isinstance(operands[operand], Value):
         raise ValueError(f"explain_local: operand {operand!r} of {names[node]!r} is not a Value")
-    template, fields = _term(op, operand, len(operands))
+    template, fields = op.template_of(operand, len(operands))
     known = {"_out": Operand(names[node], node.data, False)}
     shown = [_operand_name(x, names) for x in operands]
     for slot, index in enumerate(fields):

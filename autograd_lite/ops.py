@@ -88,6 +88,21 @@ class Op:
     def __repr__(self) -> str:
         return f"<op {self.name} {self.symbol!r}>"
 
+    def template_of(self, operand: int, count: int) -> tuple[int, list[int]]:
+        """Which `derivative_code` template gives d(out)/d(operand) over `count` operands,
+        and the operand indices that fill its fields `{0}`, `{1}`, ...
+
+        An operator or function: template `operand`, every operand. A reduction: its
+        operands come in groups of `len(derivative_code)`, one member from each part
+        (for dot, w_i with x_i: operands i and n + i).
+        """
+        if self.kind != "reduction":
+            return operand, list(range(count))
+        size = len(self.derivative_code)
+        terms = count // size
+        term = operand % terms
+        return operand // terms, [member * terms + term for member in range(size)]
+
 
 def _power_derivative(fn: Functions, base: Any, exponent: Any, out: Any) -> tuple[Any, Any]:
     base_data, exponent_data = fn.data(base), fn.data(exponent)
