@@ -28,7 +28,7 @@ from functools import cache
 from typing import Any
 
 from autograd_lite.engine import Value
-from autograd_lite.naming import d, format_constant, plain
+from autograd_lite.naming import d, format_constant, neuron_form, plain
 from autograd_lite.ops import CODE_HELPERS, DOT, NEG, OPS, SUM, Op
 from autograd_lite.render import format_number
 
@@ -238,12 +238,15 @@ def _wrap(text: str, strength: int, needed: int) -> str:
 # ---- the expression a derivative is of ---------------------------------------------
 
 
-def expression(op: Op, names: Sequence[str], terms: bool = False) -> str:
-    """The op applied to operands named `names`, as `naming` writes expressions.
+def expression(node: Value, names: Sequence[str], terms: bool = False) -> str:
+    """The op of interior `node` applied to operands named `names`, as `naming` writes it.
 
     `x1*w1`, `a + b`, `(x1*w1)*2`, `-x`, `tanh(n)`, `a + b + c`, `w·x + b` (a neuron's
     dot; with `terms`, a dot is written out as its sum of products).
     """
+    op = node.op
+    if op is None:
+        raise ValueError(f"expression: {node!r} is a leaf: no op writes it")
     if op.kind == "operator" and len(names) == 2:
         if op.symbol in ("+", "-"):
             right = names[1] if plain(names[1]) or op.symbol == "+" else f"({names[1]})"
@@ -257,8 +260,7 @@ def expression(op: Op, names: Sequence[str], terms: bool = False) -> str:
         half = len(names) // 2
         if half <= 2 or terms:
             return " + ".join(f"{d(w)}*{d(x)}" for w, x in zip(names[:half], names[half:]))
-        # nn's neurons append their bias as a last pair with the constant 1.
-        return "w·x + b" if names[-1] == "1" else "w·x"
+        return neuron_form(node)
     return f"{op.symbol}({', '.join(names)})"
 
 
@@ -300,7 +302,7 @@ def explain_local(
     used = (-1 if key == "_out" else fields[int(key[2:])] for key in speaker.uses)
     uses = tuple(dict.fromkeys(used))
     return LocalRule(
-        derivative_name(expression(op, shown), shown[operand]),
+        derivative_name(expression(node, shown), shown[operand]),
         words.symbols,
         words.numbers,
         format_number(value, precision),

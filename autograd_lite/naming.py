@@ -111,7 +111,7 @@ def node_names(order: Sequence[Value]) -> dict[Value, str]:
     # alone, so the first of them can be told it is not the only one.
     dots: dict[str, int] = {}
     for node in order:
-        if not node.label and (base := _neuron_form(node)):
+        if not node.label and (base := neuron_form(node)):
             dots[base] = dots.get(base, 0) + 1
     precedence: dict[Value, int] = {}
     generated = 0
@@ -120,7 +120,7 @@ def node_names(order: Sequence[Value]) -> dict[Value, str]:
             precedence[node] = _label_precedence(names[node])
             continue
         name, rank = "", _ATOM
-        if base := _neuron_form(node):
+        if base := neuron_form(node):
             prefix = _weights_prefix(node, names)
             shared = dots[base] > 1 or base in taken
             name, rank = (f"{prefix}: {base}", _OPAQUE) if shared and prefix else (base, _ADDITIVE)
@@ -152,7 +152,7 @@ def _label_precedence(name: str) -> int:
     return _OPAQUE if _LOOSE.search(name) else _MULTIPLICATIVE
 
 
-def _neuron_form(node: Value) -> str:
+def neuron_form(node: Value) -> str:
     """`w·x + b` or `w·x` for a dot of more than two pairs, else ""."""
     op = node.op
     if op is None or op.name != "dot":
@@ -160,10 +160,10 @@ def _neuron_form(node: Value) -> str:
     operands = node.operands
     if len(operands) // 2 <= 2:
         return ""
-    return "w·x + b" if _has_bias(operands) else "w·x"
+    return "w·x + b" if has_bias(operands) else "w·x"
 
 
-def _has_bias(operands: tuple[Value | float, ...]) -> bool:
+def has_bias(operands: tuple[Value | float, ...]) -> bool:
     """Whether a dot's last pair is a bias: its input is the constant 1 (nn's neurons)."""
     last_input = operands[-1]
     return not isinstance(last_input, Value) and last_input == 1.0
@@ -174,7 +174,7 @@ def _weights_prefix(node: Value, names: dict[Value, str]) -> str:
     operands = node.operands
     half = len(operands) // 2
     # A bias is named after its neuron too, but apart from the weights' `.w.<i>`.
-    count = half - 1 if _has_bias(operands) else half
+    count = half - 1 if has_bias(operands) else half
     weights = [names[w] for w in operands[:count] if isinstance(w, Value)]
     if not weights:
         return ""

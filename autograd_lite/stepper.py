@@ -29,6 +29,7 @@ from autograd_lite import atomic_write
 from autograd_lite.engine import Value, topological_order
 from autograd_lite.formulas import expression, javascript
 from autograd_lite.groups import Group, find_groups
+from autograd_lite.naming import has_bias, neuron_form
 from autograd_lite.ops import DOT
 from autograd_lite.render import RANKDIRS, draw_graph, format_constant, operation_label
 
@@ -192,8 +193,8 @@ class Stepper:
             ],
             "values": [_json_number(node.data) for node in order],
             "exprs": [
-                expression(node.op, [names[x] if isinstance(x, Value) else format_constant(x)
-                                     for x in node.operands])
+                expression(node, [names[x] if isinstance(x, Value) else format_constant(x)
+                                  for x in node.operands])
                 if node.op is not None else ""
                 for node in order
             ],
@@ -375,12 +376,8 @@ def _json_number(x: float) -> float | str:
 def _op_label(node: Value) -> str:
     """The text of a node's op ellipse: as in drawings, but a neuron's dot as `w·x + b`."""
     if node.op is DOT and len(node.operands) // 2 > SHOWN_TERMS:
-        return expression(DOT, [_constant_or_name(x) for x in node.operands])
+        return neuron_form(node)
     return operation_label(node)
-
-
-def _constant_or_name(operand: Value | float) -> str:
-    return "·" if isinstance(operand, Value) else format_constant(operand)
 
 
 def _forward_parts(node: Value) -> list[str | int]:
@@ -393,7 +390,7 @@ def _forward_parts(node: Value) -> list[str | int]:
         return []
     # Marks that read as one word, so that the expression brackets none of them.
     marks = [f"QQ{k}QQ" for k in range(len(node.operands))]
-    text = expression(node.op, marks, terms=True)
+    text = expression(node, marks, terms=True)
     if node.op is DOT and len(node.operands) // 2 > SHOWN_TERMS:
         products = text.split(" + ")
         text = " + ".join([*products[: SHOWN_TERMS - 1], "…", products[-1]])
@@ -445,10 +442,9 @@ def _summary(group: Group, names: Mapping[Value, str]) -> str:
             return "x"
         if node.op is DOT:
             half = len(node.operands) // 2
-            biased = node.operands[-1] == 1.0 and not isinstance(node.operands[-1], Value)
-            return "w·x + b" if biased and half > 1 else "w·x"
-        return expression(node.op, [say(x) if isinstance(x, Value) else format_constant(x)
-                                    for x in node.operands])
+            return "w·x + b" if half > 1 and has_bias(node.operands) else "w·x"
+        return expression(node, [say(x) if isinstance(x, Value) else format_constant(x)
+                                 for x in node.operands])
 
     return say(group.outputs[0])
 
