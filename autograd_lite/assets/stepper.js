@@ -45,12 +45,11 @@ function agStepper(element) {
   function compute(i, values) {
     var op = agOps[G.ops[i]], args = operandsOf[i].map(function (o) { return operandValue(o, values); });
     if (op.kind !== "reduction") return op.forward.apply(null, args);
-    // Added left to right from 0.0, as Python's sum(..., 0.0) does.
-    var terms = args.length / op.size, total = 0.0;
-    for (var t = 0; t < terms; t++) {
-      var fields = [];
-      for (var m = 0; m < op.size; m++) fields.push(args[m * terms + t]);
-      total = total + op.forward.apply(null, fields);
+    // One term per group (term t's operands are those of operand t's derivative),
+    // added left to right from 0.0, as Python's sum(..., 0.0) does.
+    var total = 0.0;
+    for (var t = 0; t < args.length / op.size; t++) {
+      total = total + op.forward.apply(null, term(i, t).fields.map(function (k) { return args[k]; }));
     }
     return total;
   }
@@ -220,8 +219,9 @@ function agStepper(element) {
   function truncate(k) {
     history.length = k + 1; carried.length = k + 1; passes.length = k;
   }
-  var steps0 = run(leafValues).steps.length;
-  var FORWARD = n, SEED = n, BACKWARD = n + 1, UPDATES = n + 1 + steps0;
+  // One backward step per edge, as the Python sweep takes them: known from the graph alone.
+  var STEPS = consumers.reduce(function (total, c) { return total + c.length; }, 0);
+  var FORWARD = n, SEED = n, BACKWARD = n + 1, UPDATES = n + 1 + STEPS;
   var PER = UPDATES + (training ? G.params.length + 1 : 0);
   function where(g) { return {iteration: Math.floor(g / PER), local: g % PER}; }
   function frameCount() { return training ? history.length * PER : PER; }
@@ -254,12 +254,9 @@ function agStepper(element) {
   }
   // How a grad that several steps add up to stands after step s (Stepper's running sum).
   function sumText(r, s) {
-    var step = r.steps[s], arrivals = 0, terms = [];
-    r.steps.forEach(function (t, k) {
-      if (t.parent !== step.parent) return;
-      arrivals++;
-      if (k <= s) terms.push(num(t.contribution));
-    });
+    // A node gets one contribution per edge out of it.
+    var step = r.steps[s], arrivals = consumers[step.parent].length, terms = [];
+    for (var k = 0; k <= s; k++) if (r.steps[k].parent === step.parent) terms.push(num(r.steps[k].contribution));
     if (arrivals < 2) return "";
     var total = num(step.total), running = terms.length === 1 ? total : terms.join(" + ") + " = " + total;
     if (terms.length < arrivals) running += " so far";
@@ -279,10 +276,7 @@ function agStepper(element) {
     if (f >= SEED) grads[root] = G.seed;
     var done = Math.min(f, UPDATES - 1) - BACKWARD;
     for (var s = 0; s <= done; s++) { var t = r.steps[s]; grads[t.parent] = t.total; seen[t.parent]++; }
-    var arrivals = [];
-    for (i = 0; i < n; i++) arrivals.push(0);
-    r.steps.forEach(function (t) { arrivals[t.parent]++; });
-    for (i = 0; i < n; i++) partial[i] = seen[i] > 0 && seen[i] < arrivals[i];
+    for (i = 0; i < n; i++) partial[i] = seen[i] > 0 && seen[i] < consumers[i].length;
     // Without zero_grad, a parameter's grad is what backward adds to the one it already had.
     Object.keys(carriedGrads).forEach(function (p) {
       if (grads[p] === null) grads[p] = carriedGrads[p]; else grads[p] += carriedGrads[p];
