@@ -9,11 +9,12 @@ templates with `ast` and writes them out again:
   recomputes values and gradients with them, so a learner can change an input.
 - `explain_local(node, operand, names, precision)`: the local derivative
   d(node)/d(operand) as a rule in the operands' names and with their numbers, e.g.
-  `d tanh(n)/dn = 1 - o^2 = 1 - 0.7071^2 = 0.5000`. `trace_backward` and the command
+  `d tanh(n)/dn = 1 - o**2 = 1 - 0.7071**2 = 0.5000`. `trace_backward` and the command
   line print it; the page's generated functions write the same words.
 
-Adding an op to the table adds its JavaScript and its explanation; nothing here names an op
-except `dot`, whose expression reads as `w·x`.
+Adding an op to the table adds its JavaScript and its explanation. Only `neg`, `sum` and
+`dot` are named here, because they are written unlike their symbols (`-x`, `a + b + c`,
+`w·x + b`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from autograd_lite.naming import d, format_constant, neuron_form, plain
 from autograd_lite.ops import CODE_HELPERS, DOT, NEG, OPS, SUM, Op
 from autograd_lite.render import format_number
 
-# How the helpers that templates call read in a rule: `_power(a, b)` is `a^b`.
+# How the helpers that templates call read in a rule: `_power(a, b)` is `a**b`.
 _SPOKEN = {
     "_abs": "abs", "_checked_divide": "/", "_divide": "/", "_checked_log": "log",
     "_log": "log", "_checked_log1p": "log1p", "_checked_power": "**", "_power": "**",
@@ -67,7 +68,7 @@ def _parse(template: str) -> ast.expr:
 
 
 @dataclass(frozen=True)
-class Operand:
+class _Field:
     """What a rule knows of one field: its name, its number, and whether it is a constant."""
 
     name: str
@@ -108,7 +109,7 @@ class LocalRule:
     """A local derivative d(node)/d(operand) spelled out.
 
     `wrt` is the derivative's name (`d tanh(n)/dn`), `symbols` the rule in the operands'
-    names (`1 - o^2`), `numbers` the same with their values, `reason` why a branch of a
+    names (`1 - o**2`), `numbers` the same with their values, `reason` why a branch of a
     rule applies (`z = 0.8800 > 0`, or ""), `value` the derivative, and `uses` the fields
     whose values the rule reads (operand indices, -1 for the node's own value).
     """
@@ -121,7 +122,7 @@ class LocalRule:
     uses: tuple[int, ...]
 
     def text(self) -> str:
-        """One line: `d tanh(n)/dn = 1 - o^2 = 1 - 0.7071^2 = 0.5000`, repeats left out."""
+        """One line: `d tanh(n)/dn = 1 - o**2 = 1 - 0.7071**2 = 0.5000`, repeats left out."""
         parts = [self.wrt]
         for part in (self.symbols, self.numbers, self.value):
             if part != parts[-1] and not _same_number(part, parts[-1]):
@@ -133,7 +134,7 @@ class LocalRule:
 class _Speaker:
     """Walks a template's tree with the fields' names and numbers, choosing branches."""
 
-    def __init__(self, fields: Mapping[str, Operand], precision: int) -> None:
+    def __init__(self, fields: Mapping[str, _Field], precision: int) -> None:
         self.fields = fields
         self.precision = precision
         self.reasons: list[str] = []
@@ -286,14 +287,14 @@ def explain_local(
     if not 0 <= operand < len(operands) or not isinstance(operands[operand], Value):
         raise ValueError(f"explain_local: operand {operand!r} of {names[node]!r} is not a Value")
     template, fields = op.template_of(operand, len(operands))
-    known = {"_out": Operand(names[node], node.data, False)}
+    known = {"_out": _Field(names[node], node.data, False)}
     shown = [_operand_name(x, names) for x in operands]
     for slot, index in enumerate(fields):
         x = operands[index]
         known[f"_a{slot}"] = (
-            Operand(shown[index], x.data, False)
+            _Field(shown[index], x.data, False)
             if isinstance(x, Value)
-            else Operand(format_constant(x), x, True)
+            else _Field(format_constant(x), x, True)
         )
     speaker = _Speaker(known, precision)
     tree = _parse(op.derivative_code[template])
@@ -346,7 +347,7 @@ class _Script:
         raise ValueError(f"formulas: cannot write {ast.dump(tree)} as JavaScript")
 
     def words(self, tree: ast.expr) -> str:
-        """JavaScript that builds `[symbols, numbers, strength]` as `_Speaker.words` does.
+        """JavaScript that builds the words as `_Speaker.words` does.
 
         It runs inside a function whose `S` is the page's speaker (`S.field(k)`,
         `S.binary`, `S.power`, `S.call`, `S.choose`), mirroring `_Speaker`'s methods.
@@ -436,7 +437,7 @@ def javascript() -> str:
 
 
 def helper_names() -> frozenset[str]:
-    """The helpers the templates call, which the page's `H` must define."""
+    """The helpers the templates call, which numbers.js's `agHelpers` must define."""
     called: set[str] = set()
     for op in OPS.values():
         for code in (op.forward_code, *op.derivative_code):

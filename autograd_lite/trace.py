@@ -345,7 +345,7 @@ def trace_backward(root: Value, gradient: float = 1.0) -> BackwardTrace:
         node: Value, parent: Value, local: float, upstream: float, contribution: float,
         parent_grad: float,
     ) -> None:
-        if not steps or steps[-1].node is not node or not places:
+        if not steps or steps[-1].node is not node:
             places[:] = [i for i, x in enumerate(node.operands) if isinstance(x, Value)]
         steps.append(
             BackwardStep(
