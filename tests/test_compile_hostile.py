@@ -3,7 +3,6 @@ quadratic, branches on a Value's truth, the sign of zero, callables with odd nam
 
 import math
 import random
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ import nn
 from autograd_lite import Value, codegen
 from tests.test_compile import identical, run_dag
 from tests.test_properties import evaluate, trees
+from tests.tracing import traced
 
 # ---- compile time grows linearly (finding 2) ------------------------------------------
 
@@ -36,20 +36,12 @@ def counting_compiler_lines() -> Iterator[list[int]]:
     """
     count = [0]
 
-    def local(frame: FrameType, event: str, arg: object) -> Any:
+    def line(frame: FrameType, event: str) -> None:
         if event == "line":
             count[0] += 1
-        return local
 
-    def calls(frame: FrameType, event: str, arg: object) -> Any:
-        return local if frame.f_code.co_filename in COMPILER_FILES else None
-
-    previous = sys.gettrace()
-    sys.settrace(calls)
-    try:
+    with traced(lambda frame: frame.f_code.co_filename in COMPILER_FILES, line):
         yield count
-    finally:
-        sys.settrace(previous)
 
 
 def compiler_lines(f: Callable[[Value], Value]) -> int:

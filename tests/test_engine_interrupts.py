@@ -8,7 +8,6 @@ clearing of the grads, at each line of the sweep, at the putting back.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -18,8 +17,7 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite import Value, engine
-
-Tracer = Callable[[FrameType, str, Any], Any]
+from tests.tracing import traced
 
 
 @contextmanager
@@ -32,24 +30,14 @@ def interrupt_at(n: int, where: Callable[[FrameType], bool]) -> Iterator[list[in
     """
     seen = [0]
 
-    def local(frame: FrameType, event: str, arg: Any) -> Tracer | None:
+    def count(frame: FrameType, event: str) -> None:
         if event in ("call", "line"):
             seen[0] += 1
             if seen[0] == n:
                 raise KeyboardInterrupt(f"event {n}: {event} {frame.f_code.co_name}")
-        return local
 
-    def calls(frame: FrameType, event: str, arg: Any) -> Tracer | None:
-        if not where(frame):
-            return None
-        return local(frame, event, arg)
-
-    previous = sys.gettrace()
-    sys.settrace(calls)
-    try:
+    with traced(where, count):
         yield seen
-    finally:
-        sys.settrace(previous)
 
 
 def in_engine(frame: FrameType) -> bool:
