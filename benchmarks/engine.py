@@ -34,7 +34,7 @@ from operator import mul
 from typing import Any
 
 import autograd_lite as ag
-from nn.data import make_moons
+from autograd_lite.nn.data import make_moons
 
 try:
     import micrograd.engine

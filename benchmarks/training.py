@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import autograd_lite as ag
-from nn import MLP, data, losses, optim, train
+from autograd_lite.nn import MLP, data, losses, optim, train
 
 Row = tuple[str, str, str, bool]
 MOONS_SEEDS = 10

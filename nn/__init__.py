@@ -1,6 +1,12 @@
-"""Neural networks built from autograd_lite Values: modules, losses, optimizers, data, training."""
+"""Neural networks built from autograd_lite Values: modules, losses, optimizers, data, training.
 
-from nn import data, functional, losses, optim, train
-from nn.module import MLP, Layer, Module, Neuron
+Import it as ``from autograd_lite import nn`` (like ``torch.nn``); ``nn.fit`` trains a model.
+"""
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "data", "functional", "losses", "optim", "train"]
+from . import data, functional, losses, optim, train
+from .module import MLP, Layer, Module, Neuron
+from .train import fit
+
+__all__ = [
+    "MLP", "Layer", "Module", "Neuron", "data", "fit", "functional", "losses", "optim", "train",
+]

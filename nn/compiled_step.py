@@ -15,8 +15,9 @@ from typing import Any
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn.functional import logsumexp, softplus
-from nn.module import Module
+
+from .functional import logsumexp, softplus
+from .module import Module
 
 
 def _mse(output: Any, target: Any) -> Value:

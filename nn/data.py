@@ -224,12 +224,13 @@ DIGITS_ATTRIBUTION = (
 @functools.lru_cache(maxsize=1)
 def _digits_rows() -> tuple[tuple[tuple[int, ...], int], ...]:
     """The 1,797 (pixels, label) rows of the packaged file, checked once."""
-    resource = resources.files("nn") / DIGITS_RESOURCE
+    resource = resources.files(__package__) / DIGITS_RESOURCE
+    where = f"autograd_lite/nn/{DIGITS_RESOURCE}"
     try:
         text = gzip.decompress(resource.read_bytes()).decode("ascii")
     except (OSError, EOFError, UnicodeDecodeError) as error:
         raise OSError(
-            f"nn/{DIGITS_RESOURCE} is missing or corrupt ({error}); reinstall autograd-lite"
+            f"{where} is missing or corrupt ({error}); reinstall autograd-lite"
         ) from None
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -237,12 +238,12 @@ def _digits_rows() -> tuple[tuple[tuple[int, ...], int], ...]:
         values = tuple(int(cell) for cell in cells) if all(c.isdigit() for c in cells) else ()
         if len(values) != 65 or max(values[:64]) > 16 or values[64] > 9:
             raise OSError(
-                f"nn/{DIGITS_RESOURCE}, line {number}: expected 64 pixels in 0..16 and a label "
+                f"{where}, line {number}: expected 64 pixels in 0..16 and a label "
                 "in 0..9; reinstall autograd-lite"
             )
         rows.append((values[:64], values[64]))
     if len(rows) != 1797:
-        raise OSError(f"nn/{DIGITS_RESOURCE}: expected 1797 images, found {len(rows)}")
+        raise OSError(f"{where}: expected 1797 images, found {len(rows)}")
     return tuple(rows)
 
 

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn.functional import logsumexp, softplus
+
+from .functional import logsumexp, softplus
 
 Output = Value | float
 

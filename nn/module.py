@@ -13,7 +13,8 @@ from typing import Any, Generic, TypeVar
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn import checkpoint, torch_bridge
+
+from . import checkpoint, torch_bridge
 
 Input = Value | float
 ModuleT = TypeVar("ModuleT", bound="Module[Any]")

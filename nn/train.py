@@ -14,13 +14,14 @@ from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn import health as health_module
-from nn import losses
-from nn.compiled_step import compile_step
-from nn.data import batches
-from nn.module import Module
-from nn.optim import Adam, LRScheduler, Optimizer
-from nn.plot import TrainingPlot, in_jupyter
+
+from . import health as health_module
+from . import losses
+from .compiled_step import compile_step
+from .data import batches
+from .module import Module
+from .optim import Adam, LRScheduler, Optimizer
+from .plot import TrainingPlot, in_jupyter
 
 LossFunction = Callable[[list[Any], list[Any]], Value]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn import Layer, Module
+from autograd_lite.nn import Layer, Module
 
 
 class Block(Module[Value]):

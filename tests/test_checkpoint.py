@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import nn
-from nn import checkpoint
+from autograd_lite import nn
+from autograd_lite.nn import checkpoint
 
 
 def test_a_config_implying_millions_of_weights_is_refused_before_building(

@@ -15,7 +15,7 @@ import cli_process
 import pytest
 from test_expression import HOSTILE
 
-import nn
+from autograd_lite import nn
 from autograd_lite.cli import main
 
 ERROR_PREFIX = "autograd-lite: error: "

@@ -174,7 +174,7 @@ def test_sigterm_during_train_save_leaves_no_files(tmp_path: Path) -> None:
 def test_a_non_finite_weight_with_a_finite_loss_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import nn
+    from autograd_lite import nn
 
     real_fit = nn.train.fit
 
@@ -513,7 +513,7 @@ RAW_BYTES = {"encoding": "utf-8", "errors": "surrogateescape"}
 
 def identity_model(path: Path, classes: list[str], **document: object) -> None:
     """A checkpoint of MLP(k, [k]) with identity weights: the row e_i predicts class i."""
-    import nn
+    from autograd_lite import nn
 
     k = len(classes)
     model = nn.MLP(k, [k], seed=0)
@@ -590,7 +590,7 @@ def test_read_csv_holds_little_more_than_the_table_it_returns(tmp_path: Path) ->
     size = path.stat().st_size  # 2 MB
     script = (
         "import sys, tracemalloc\n"
-        "from nn.data import read_csv\n"
+        "from autograd_lite.nn.data import read_csv\n"
         "tracemalloc.start()\n"
         "table = read_csv(sys.argv[1])\n"
         "held, peak = tracemalloc.get_traced_memory()\n"

@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from cli_process import command
 
-import nn
+from autograd_lite import nn
 from autograd_lite.cli import main
 
 ERROR_PREFIX = "autograd-lite: error: "
+DIGITS = "autograd_lite/nn/datasets/digits.csv.gz"
 RESULT = re.compile(
     r"final loss (\S+), accuracy (\S+)%; test loss (\S+), test accuracy (\S+)%", re.MULTILINE
 )
@@ -212,12 +213,12 @@ def test_a_damaged_digits_file_is_one_line_with_status_1(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def damaged(scale: bool = False) -> None:
-        raise OSError("nn/datasets/digits.csv.gz is missing or corrupt; reinstall autograd-lite")
+        raise OSError(f"{DIGITS} is missing or corrupt; reinstall autograd-lite")
 
     monkeypatch.setattr(nn.data, "load_digits", damaged)
     status = main(["train", "--data", "digits", "--quiet"])
     captured = capsys.readouterr()
     assert (status, captured.out) == (1, "")
     assert captured.err == (
-        f"{ERROR_PREFIX}nn/datasets/digits.csv.gz is missing or corrupt; reinstall autograd-lite\n"
+        f"{ERROR_PREFIX}{DIGITS} is missing or corrupt; reinstall autograd-lite\n"
     )

@@ -19,8 +19,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import autograd_lite as ag
-import nn
-from autograd_lite import Value
+from autograd_lite import Value, nn
 from autograd_lite.cli import main
 from autograd_lite.codegen import MAX_TERMS, RUNTIME
 from tests.test_properties import SMOOTH_OPS, evaluate, small, trees

@@ -14,8 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import autograd_lite as ag
-import nn
-from autograd_lite import Value, codegen
+from autograd_lite import Value, codegen, nn
 from tests.test_compile import identical, run_dag
 from tests.test_properties import evaluate, trees
 from tests.tracing import traced

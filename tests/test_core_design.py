@@ -1,17 +1,13 @@
-"""The core's design promises: one op table, no import circles, one interrupt-safe sweep,
+"""The core's design promises: one op table, one interrupt-safe sweep,
 no silent float conversion, and grad modes that do not leak out of generators."""
 
-import ast
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import autograd_lite as ag
-import nn
-from autograd_lite import Value
+from autograd_lite import Value, nn
 from autograd_lite.engine import backpropagate, borrowed_grads, topological_order
 from autograd_lite.expression import FUNCTIONS
 
@@ -48,66 +44,6 @@ def test_the_command_line_and_nn_read_their_lists_from_the_table() -> None:
     )
     activations = {op.name for op in ag.OPS.values() if op.activation}
     assert set(nn.module.ACTIVATIONS) == activations | {"linear"}
-
-
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    # Imports for type checkers only never run: they cannot make a circle at run time.
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING",):
-            node.body = []
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-    return found
-
-
-def _modules() -> dict[str, set[str]]:
-    modules = {}
-    for package in ("autograd_lite", "nn"):
-        for path in (PACKAGES / package).rglob("*.py"):
-            parts = path.relative_to(PACKAGES).with_suffix("").parts
-            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-            modules[name] = _imports(path)
-    names = set(modules)
-    return {name: {i for i in imports if i in names and i != name} for name, imports in
-            modules.items()}  # fmt: skip
-
-
-def test_the_modules_import_each_other_without_circles() -> None:
-    graph = _modules()
-    # A package's __init__ re-exports its modules; only module-to-module edges can circle.
-    edges = {
-        name: {i for i in imports if i not in ("autograd_lite", "nn")}
-        for name, imports in graph.items()
-        if name not in ("autograd_lite", "nn")
-    }
-    state: dict[str, str] = {}
-
-    def visit(name: str, path: list[str]) -> None:
-        state[name] = "open"
-        for target in sorted(edges.get(name, ())):
-            assert state.get(target) != "open", f"import circle: {' -> '.join([*path, target])}"
-            if target not in state:
-                visit(target, [*path, target])
-        state[name] = "done"
-
-    for name in sorted(edges):
-        if name not in state:
-            visit(name, [name])
-
-
-def test_the_engine_never_imports_the_command_line_or_nn() -> None:
-    for name, imports in _modules().items():
-        entry_point = name.startswith("autograd_lite.cli") or name == "autograd_lite.__main__"
-        if name.startswith("autograd_lite") and not entry_point:
-            assert not any(i.startswith(("nn", "autograd_lite.cli")) for i in imports), name
-        if name.startswith("nn"):
-            assert not any(i.startswith("autograd_lite.cli") for i in imports), name
 
 
 class Interrupting:
@@ -210,30 +146,3 @@ def test_no_grad_and_enable_grad_decorate_plain_functions_and_nest() -> None:
 
     x = Value(2.0)
     assert square(x).parents == () and ag.is_grad_enabled()
-
-
-def test_importing_the_package_loads_the_engine_only() -> None:
-    script = """
-import sys
-import autograd_lite as ag
-heavy = ("autograd_lite.compiler", "autograd_lite.codegen", "autograd_lite.render",
-         "autograd_lite.stepper", "autograd_lite.trace", "graphviz")
-print(sorted(name for name in heavy if name in sys.modules))
-assert ag.compile.__module__ == "autograd_lite.compiler"
-assert ag.trace_backward.__module__ == "autograd_lite.trace"
-from autograd_lite import Stepper, draw_graph
-assert "compile" in dir(ag) and "draw_graph" in dir(ag)
-try:
-    ag.no_such_thing
-except AttributeError as error:
-    print(error)
-"""
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False,
-        cwd=PACKAGES,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        "[]",
-        "module 'autograd_lite' has no attribute 'no_such_thing'",
-    ]

@@ -11,6 +11,7 @@ the content column at 1,000 px.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import runpy
@@ -77,13 +78,19 @@ def test_the_toctrees_follow_the_lists_in_conf() -> None:
     assert toctree("api") == ["api/autograd_lite", "api/nn"]
 
 
-@pytest.mark.parametrize("package", ["autograd_lite", "nn"])
+@pytest.mark.parametrize("package", ["autograd_lite", "autograd_lite.nn"])
 def test_the_api_reference_documents_every_public_name(package: str) -> None:
-    module = __import__(package)
-    text = (DOCS / "api" / f"{package}.md").read_text(encoding="utf-8")
+    module = importlib.import_module(package)
+    text = (DOCS / "api" / f"{package.rpartition('.')[2]}.md").read_text(encoding="utf-8")
     directive = r"^\.\. (?:auto\w+|py:\w+):: (?:\w+\.)*(\w+)\s*$"
     documented = set(re.findall(directive, text, flags=re.M))
-    missing = [name for name in module.__all__ if name not in documented]
+    # A re-export such as nn.fit is documented with the module that defines it.
+    modules = set(re.findall(r"^\.\. automodule:: ([\w.]+)\s*$", text, flags=re.M))
+    missing = [
+        name
+        for name in module.__all__
+        if name not in documented and getattr(module, name).__module__ not in modules
+    ]
     assert missing == []
 
 

@@ -5,7 +5,7 @@ from module_examples import Block
 import autograd_lite as ag
 from autograd_lite import Value
 from autograd_lite.groups import Group, find_groups
-from nn import MLP, Module, Neuron
+from autograd_lite.nn import MLP, Module, Neuron
 
 
 def by_path(groups: list[Group]) -> dict[str, Group]:

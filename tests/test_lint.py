@@ -19,5 +19,6 @@ def test_ruff_check_passes() -> None:
 
 
 def test_mypy_strict_passes_on_the_packages() -> None:
-    result = run("mypy", "--strict", "autograd_lite", "nn")
+    # autograd_lite/nn links to the top-level nn/ folder: this checks both packages.
+    result = run("mypy", "--strict", "autograd_lite")
     assert result.returncode == 0, result.stdout + result.stderr

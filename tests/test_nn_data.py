@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from nn import data
+from autograd_lite.nn import data
 
 
 def test_moons_without_noise_lie_on_the_two_half_circles():

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from autograd_lite import Value
-from nn import MLP, data, health, losses, optim, plot, train
+from autograd_lite.nn import MLP, data, health, losses, optim, plot, train
 
 X, Y = data.make_blobs(24, centers=[[0, 0], [3, 3]], std=0.5, seed=3)
 
@@ -156,7 +156,7 @@ def test_health_counts_saturated_tanh_units():
 
 
 def test_health_needs_layers():
-    from nn import Module
+    from autograd_lite.nn import Module
 
     class NoLayers(Module):
         def __init__(self):

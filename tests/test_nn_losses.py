@@ -6,8 +6,8 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn import functional as F
-from nn import losses
+from autograd_lite.nn import functional as F
+from autograd_lite.nn import losses
 
 
 def grads(loss_of, values):

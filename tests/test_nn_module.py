@@ -10,7 +10,7 @@ from module_examples import Block
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn import MLP, Layer, Module, Neuron
+from autograd_lite.nn import MLP, Layer, Module, Neuron
 
 
 def set_weights(neuron: Neuron, w: list[float], b: float) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn import MLP, Layer, Module, Neuron
+from autograd_lite.nn import MLP, Layer, Module, Neuron
 
 
 class Affine(Module):

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from autograd_lite import Value
-from nn import optim
+from autograd_lite.nn import optim
 
 
 def bowl(a: Value, b: Value) -> Value:

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from nn.plot import (
+from autograd_lite.nn.plot import (
     MARGIN_LEFT,
     MARGIN_TOP,
     POINT_COLORS,

@@ -5,7 +5,7 @@ import sys
 import nbformat
 import pytest
 
-from nn import MLP, data, plot
+from autograd_lite.nn import MLP, data, plot
 
 pytest.importorskip("matplotlib")
 
@@ -66,7 +66,7 @@ def test_plot_true_updates_one_picture_in_place_in_jupyter():
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
         nbformat.v4.new_code_cell(
-            "from nn import MLP, data, optim, train\n"
+            "from autograd_lite.nn import MLP, data, optim, train\n"
             "X, y = data.make_moons(40, noise=0.1, seed=0)\n"
             "model = MLP(2, [4, 1], seed=0)\n"
             "history = train.fit(model, X, y, loss='binary_cross_entropy_with_logits',\n"

@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from nn.data import MAX_CSV_BYTES, MAX_CSV_CELLS, MAX_CSV_COLUMNS, plain_number, read_csv
+from autograd_lite.nn.data import (
+    MAX_CSV_BYTES,
+    MAX_CSV_CELLS,
+    MAX_CSV_COLUMNS,
+    plain_number,
+    read_csv,
+)
 
 
 def write(path: Path, text: str) -> Path:

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from nn import MLP, data, losses
+from autograd_lite.nn import MLP, data, losses
 
 torch = pytest.importorskip("torch")
 

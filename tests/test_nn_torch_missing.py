@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from nn import MLP
+from autograd_lite.nn import MLP
 
 
 def test_without_torch_the_error_says_how_to_install_it(monkeypatch):

@@ -5,7 +5,7 @@ import math
 import pytest
 
 import autograd_lite as ag
-from nn import MLP, data, losses, optim, train
+from autograd_lite.nn import MLP, data, losses, optim, train
 
 
 def test_accuracy_binary_and_multiclass():

@@ -10,7 +10,7 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite import Value
-from nn import MLP, data, losses, optim, train
+from autograd_lite.nn import MLP, data, losses, optim, train
 
 # -- data ---------------------------------------------------------------------------------
 

@@ -160,7 +160,7 @@ def test_a_layout_direction_can_be_chosen_or_guessed() -> None:
 
 
 def test_big_graphs_open_folded_and_small_ones_do_not() -> None:
-    import nn
+    from autograd_lite import nn
 
     model = nn.MLP(3, [8, 8, 1], activation="tanh", seed=0)
     loss = (model([0.5, -1.0, 2.0]) - 1.0) ** 2

@@ -408,7 +408,7 @@ def test_labels_are_text_never_markup(tmp_path: Path) -> None:
 
 
 def test_a_network_opens_folded_by_neurons_and_unfolds(tmp_path: Path) -> None:
-    import nn
+    from autograd_lite import nn
 
     model = nn.MLP(3, [8, 8, 1], activation="tanh", seed=0)
     out = model([0.5, -1.0, 2.0])

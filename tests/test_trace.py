@@ -313,7 +313,7 @@ def test_bad_input_is_refused() -> None:
 
 
 def test_a_networks_text_breaks_long_lines_before_their_equals_signs() -> None:
-    import nn
+    from autograd_lite import nn
 
     model = nn.MLP(3, [4, 4, 1], activation="tanh", seed=0)
     loss = (model([0.5, -1.0, 2.0]) - 1.0) ** 2

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import autograd_lite as ag
-import nn
-from autograd_lite import atomic_write
+from autograd_lite import atomic_write, nn
 from autograd_lite.expression import check_variable_name
 
 PROG = "autograd-lite"

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-import nn
+from autograd_lite import nn
 from autograd_lite.cli.common import CommandError
+from autograd_lite.nn import checkpoint
 
 # Limits on what a CSV may hold, checked while reading, before anything is built from it:
 # every number becomes a Python object, and training touches each one every epoch.
@@ -99,6 +100,6 @@ def load_model(path: Path) -> nn.MLP:
 def load_class_names(path: Path) -> list[str] | None:
     """The class names a checkpoint keeps (a model trained on named labels), else None."""
     try:
-        return nn.checkpoint.read_classes(path)
+        return checkpoint.read_classes(path)
     except (OSError, ValueError) as error:
         raise CommandError(str(error)) from None

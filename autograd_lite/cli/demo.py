@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import autograd_lite as ag
-import nn
-from autograd_lite import atomic_write
+from autograd_lite import atomic_write, nn
 from autograd_lite.cli.common import (
     CommandError,
     ExitStatus,
@@ -20,8 +19,8 @@ from autograd_lite.cli.common import (
     write_outputs,
 )
 from autograd_lite.expression import EvaluationError
+from autograd_lite.nn.plot import decision_boundary_svg
 from autograd_lite.render import GraphRenderError
-from nn.plot import decision_boundary_svg
 
 SAMPLES = 100
 NOISE = 0.1

@@ -6,7 +6,7 @@ import argparse
 import io
 from pathlib import Path
 
-import nn
+from autograd_lite import nn
 from autograd_lite.cli.common import (
     CommandError,
     ExitStatus,

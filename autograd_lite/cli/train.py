@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import nn
+from autograd_lite import nn
 from autograd_lite.cli.common import (
     PROG,
     CommandError,
