@@ -42,8 +42,9 @@ FOLDS = ("auto", "neurons", "none")
 FOLD_ABOVE = 150
 # A dot of more pairs than this is written with its first and last terms only.
 SHOWN_TERMS = 3
-# Up to this many values the notebook view also holds a static drawing for untrusted notebooks.
-STATIC_PICTURE_MAX = 150
+# Up to this many values the notebook view also holds a static drawing for untrusted notebooks;
+# a larger one would weigh more than the lab itself in every saved notebook.
+STATIC_PICTURE_MAX = 20
 # The box `rankdir="auto"` aims at: roughly a notebook cell.
 FIT_WIDTH = 900.0
 FIT_HEIGHT = 600.0
@@ -363,7 +364,21 @@ def _valid_text(text: str) -> str:
 
 
 def _asset(name: str) -> str:
-    return (resources.files("autograd_lite") / "assets" / name).read_text("utf-8")
+    """An asset as pages carry it: without its comment lines and indentation.
+
+    Every stepper in a notebook carries its own copy, so this keeps notebooks small. The
+    assets write comments on lines of their own (`//`, or `/* ... */` from a line's
+    start); a comment after code stays, and nothing else is changed.
+    """
+    text = (resources.files("autograd_lite") / "assets" / name).read_text("utf-8")
+    kept, in_comment = [], False
+    for line in text.splitlines():
+        code = line.strip()
+        if in_comment or code.startswith("/*"):
+            in_comment = "*/" not in code
+        elif code and not code.startswith("//"):
+            kept.append(code)
+    return "\n".join(kept)
 
 
 def _json_number(x: float) -> float | str:

@@ -221,3 +221,21 @@ def test_a_label_with_a_lone_surrogate_is_saved_as_the_replacement_character(
     assert "caf\ufffd" in payload(stepper)["names"]
     assert "<title>title \ufffd</title>" in page
     stepper._repr_html_().encode("utf-8")
+
+
+def test_a_page_carries_its_script_without_comment_lines() -> None:
+    o, _ = neuron()
+    page = ag.trace_backward(o).stepper().html()
+    script = page[page.index("<script>var agOps") :]
+    lines = script.splitlines()
+    assert not [line for line in lines if line.lstrip().startswith(("//", "/*"))]
+    assert "/* The drawing never takes the whole screen" not in page
+    # A comment after code on its line stays: the line is code.
+    assert "var GAP = 12;          // between neighbouring boxes in a rank" in lines
+    assert "agStepper(document.getElementById(" in script
+
+
+def test_only_a_small_graph_carries_a_static_drawing_for_untrusted_notebooks() -> None:
+    loss, _ = network()  # 25 values: the note alone
+    fragment = ag.trace_backward(loss).stepper()._repr_html_()
+    assert "run the cell" in fragment and "<img" not in fragment
