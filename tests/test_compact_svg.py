@@ -1,0 +1,47 @@
+"""compact_svg: a smaller SVG that draws the same pixels (resvg draws both)."""
+
+import re
+
+import pytest
+from stepper_examples import network
+
+import autograd_lite as ag
+from autograd_lite.compact_svg import compact_svg
+
+
+def pixels(svg: str) -> bytes:
+    resvg_py = pytest.importorskip("resvg_py")
+    # resvg takes sizes without units; points or pixels alike, both drawings get the same.
+    svg = re.sub(r'width="([\d.]+)pt" height="([\d.]+)pt"', r'width="\1" height="\2"', svg)
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg[svg.index("<svg") :]))
+
+
+@pytest.mark.slow
+def test_a_compacted_drawing_has_the_same_pixels_and_is_a_quarter_smaller() -> None:
+    loss, _ = network()
+    svg = ag.draw_graph(loss, fields="stack").svg()
+    small = compact_svg(svg)
+    assert pixels(small) == pixels(svg)
+    assert len(small) < 0.75 * len(svg)
+    assert "<!--" not in small and "<title>" not in small
+
+
+def test_a_text_in_another_font_keeps_its_own() -> None:
+    svg = (
+        '<svg width="20pt" height="10pt" xmlns="http://www.w3.org/2000/svg"><!-- v0 -->'
+        "<title>v0</title>"
+        '<text text-anchor="middle" font-family="A" font-size="14.00">x</text>'
+        '<text text-anchor="middle" font-family="A" font-size="14.00">y</text>'
+        '<text text-anchor="start" font-family="B" font-size="9.00">z</text></svg>'
+    )
+    assert compact_svg(svg) == (
+        '<svg width="20pt" height="10pt" xmlns="http://www.w3.org/2000/svg"'
+        ' font-family="A" font-size="14.00" text-anchor="middle">'
+        "<text>x</text><text>y</text>"
+        '<text text-anchor="start" font-family="B" font-size="9.00">z</text></svg>'
+    )
+
+
+def test_a_drawing_without_text_is_only_stripped() -> None:
+    svg = '<svg width="1pt" height="1pt"><!-- a --><title>g</title><g/></svg>'
+    assert compact_svg(svg) == '<svg width="1pt" height="1pt"><g/></svg>'
