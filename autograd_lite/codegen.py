@@ -1,4 +1,4 @@
-"""Python source for a traced graph: its forward pass and the chain rule over plain floats.
+"""Python source for a recorded graph: its forward pass and the chain rule over plain floats.
 
 `generate` writes one function. Each node is one line named after its label
 (sanitised) or, as in drawings and traces, its position (v6); the backward
@@ -38,10 +38,10 @@ RUNTIME: dict[str, object] = {**CODE_HELPERS, "_zip": zip, "_len": len, "_float"
 
 @dataclass
 class Argument:
-    """One positional argument of the compiled function, as traced."""
+    """One positional argument of the compiled function, as recorded."""
 
     name: str
-    """The parameter's name in the traced function (sanitised before use)."""
+    """The parameter's name in the recorded function (sanitised before use)."""
     leaves: list[Value]
     """Its stand-ins; for a batch argument, those of one sample."""
     is_list: bool
@@ -51,7 +51,7 @@ class Argument:
 
 @dataclass
 class Plan:
-    """What to generate: the traced graph and the roles of its leaves."""
+    """What to generate: the recorded graph and the roles of its leaves."""
 
     function_name: str
     arguments: list[Argument]

@@ -18,13 +18,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from autograd_lite.engine import Operand, Value, apply1, apply2, data_of
-from autograd_lite.functions import FUNCTIONS as _ENGINE_FUNCTIONS
+from autograd_lite.op_functions import UNARY_FUNCTIONS
 from autograd_lite.ops import ADD, DIV, MUL, NEG, POW, SUB, Op
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 200
 
-FUNCTIONS: Mapping[str, Callable[[Operand], Value]] = MappingProxyType(dict(_ENGINE_FUNCTIONS))
+ALLOWED_FUNCTIONS: Mapping[str, Callable[[Operand], Value]] = MappingProxyType(
+    dict(UNARY_FUNCTIONS)
+)
 """The functions an expression may call: every one-operand function of the op table."""
 
 _BINARY: Mapping[type[ast.operator], Op] = {
@@ -115,7 +117,7 @@ def check_variable_name(name: str) -> None:
         raise ExpressionError(f"variable name {name!r} is not a valid ASCII identifier")
     if keyword.iskeyword(name):
         raise ExpressionError(f"variable name {name!r} is a Python keyword")
-    if name in FUNCTIONS:
+    if name in ALLOWED_FUNCTIONS:
         raise ExpressionError(f"variable name {name!r} is the name of a function")
 
 
@@ -256,7 +258,7 @@ class _Checker(ast.NodeVisitor):
             raise ExpressionError("number is too large for a float", _column(node, self.shift))
 
     def visit_Name(self, node: ast.Name) -> None:
-        if node.id in FUNCTIONS:
+        if node.id in ALLOWED_FUNCTIONS:
             raise ExpressionError(
                 f"function {node.id!r} must be called, as in {node.id}(x)",
                 _column(node, self.shift),
@@ -280,8 +282,8 @@ class _Checker(ast.NodeVisitor):
             self.visit(node.func)
             raise self.reject("calling the result of an expression", node)
         name = node.func.id
-        if name not in FUNCTIONS:
-            allowed = ", ".join(FUNCTIONS)
+        if name not in ALLOWED_FUNCTIONS:
+            allowed = ", ".join(ALLOWED_FUNCTIONS)
             raise self.reject(f"call of {name!r} (only {allowed} can be called)", node)
         if node.keywords:
             keyword_arg = node.keywords[0]
@@ -325,7 +327,7 @@ class _Evaluator:
                 f"'{op.symbol}'", node, (left, right), lambda: apply2(op, left, right)
             )
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-        function = FUNCTIONS[node.func.id]
+        function = ALLOWED_FUNCTIONS[node.func.id]
         argument = self.visit(node.args[0])
         return self.checked(f"{node.func.id}()", node, (argument,), lambda: function(argument))
 

@@ -6,8 +6,8 @@ import numbers
 from collections.abc import Callable, Sequence
 
 from autograd_lite.engine import Value
-from autograd_lite.functional import gradients
 from autograd_lite.grad_mode import no_grad
+from autograd_lite.transforms import gradients
 
 
 def gradcheck(

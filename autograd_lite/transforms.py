@@ -30,8 +30,8 @@ from autograd_lite.engine import (
     data_of,
     topological_order_of,
 )
-from autograd_lite.functions import as_value, local_grads_as_values
 from autograd_lite.grad_mode import enable_grad
+from autograd_lite.op_functions import as_value, local_grads_as_values
 
 Argnums: TypeAlias = int | tuple[int, ...]
 
