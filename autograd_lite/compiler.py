@@ -14,7 +14,6 @@ import builtins
 import inspect
 import itertools
 import linecache
-import numbers
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from autograd_lite import codegen
 from autograd_lite.engine import Operand, Value, comparison_hook
 from autograd_lite.grad_mode import enable_grad
+from autograd_lite.scalars import is_int, is_number
 from autograd_lite.transforms import Argnums, _depth, _positions
 
 MAX_RECORDINGS = 8
@@ -88,20 +88,16 @@ def _name_of(f: object) -> str:
     return name if isinstance(name, str) else "f"
 
 
-def _is_number(x: object) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
 def _number(x: object, where: str) -> float:
     if type(x) is float:
         return x
-    if _is_number(x):
+    if is_number(x):
         try:
-            return float(x)  # type: ignore[arg-type]
+            return float(x)
         except OverflowError:
             raise ValueError(
                 f"compile: {where} must be within the float range (about 1.8e308), got an "
-                f"integer of {int(x).bit_length()} bits"  # type: ignore[call-overload]
+                f"integer of {int(x).bit_length()} bits"
             ) from None
     raise TypeError(f"compile: {where} must be a number, got {type(x).__name__}: {x!r}")
 
@@ -148,9 +144,7 @@ class CompiledFunction:
             raise TypeError(f"compile: expected a function, got {type(f).__name__}: {f!r}")
         if argnums is not None and wrt is not None:
             raise ValueError("compile: give argnums or wrt, not both")
-        if isinstance(batch, int) or not all(
-            isinstance(p, int) and not isinstance(p, bool) for p in batch
-        ):
+        if isinstance(batch, int) or not all(is_int(p) for p in batch):
             raise TypeError(f"compile: batch must be a tuple of argument positions, got {batch!r}")
         self.f = f
         self.argnums: Argnums | None = 0 if argnums is None and wrt is None else argnums
@@ -362,7 +356,7 @@ def _aux_items(aux: Any) -> tuple[list[Value | float], Any]:
     for index, item in enumerate(items):
         if isinstance(item, Value):
             kept.append(item)
-        elif _is_number(item):
+        elif is_number(item):
             kept.append(float(item))
         else:
             raise TypeError(

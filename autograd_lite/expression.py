@@ -20,6 +20,7 @@ from types import MappingProxyType
 from autograd_lite.engine import Operand, Value, apply1, apply2, data_of
 from autograd_lite.op_functions import UNARY_FUNCTIONS
 from autograd_lite.ops import ADD, DIV, MUL, NEG, POW, SUB, Op
+from autograd_lite.scalars import as_value, is_number
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 200
@@ -108,7 +109,7 @@ class Expression:
         the mathematics fails (log of a non-positive number, division by zero,
         a finite computation that overflows).
         """
-        return _as_value(_Evaluator(values, self._column_shift).visit(self._tree))
+        return as_value(_Evaluator(values, self._column_shift).visit(self._tree))
 
 
 def check_variable_name(name: str) -> None:
@@ -248,7 +249,7 @@ class _Checker(ast.NodeVisitor):
 
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if not is_number(value):
             raise self.reject(_describe(node), node)
         try:
             as_float = float(value)
@@ -358,7 +359,3 @@ class _Evaluator:
                 f"overflow: {what} gives {result_data} from finite operands", column
             )
         return result
-
-
-def _as_value(x: Operand) -> Value:
-    return x if isinstance(x, Value) else Value(x)

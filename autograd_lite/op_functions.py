@@ -63,11 +63,6 @@ def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
     return apply(DOT, ws + xs)
 
 
-def as_value(x: Operand) -> Value:
-    """`x` if it is a Value, else a new leaf holding the number `x`."""
-    return x if isinstance(x, Value) else Value(x)
-
-
 def _total(op: Op, ieee: Callable[[float, float], float]) -> Callable[[Operand, Operand], Value]:
     # A derivative at a singular point is a value (PyTorch: sqrt'(0) = inf), not an
     # error: the node is the op's own, its data the IEEE result.

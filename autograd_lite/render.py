@@ -38,6 +38,7 @@ from autograd_lite.engine import Value, topological_order
 # re-exported here, where drawings, traces and their users have always found it.
 from autograd_lite.naming import format_constant as format_constant
 from autograd_lite.naming import node_names
+from autograd_lite.scalars import is_int, is_number
 from autograd_lite.webassembly_graphviz import INSTALL_GRAPHVIZ
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class Graph:
         if not isinstance(format, str) or not format:
             raise TypeError(f"Graph.pipe: format must be a non-empty str, got {format!r}")
         limit = DOT_TIME_LIMIT if time_limit is None else time_limit
-        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
+        if not is_number(limit) or not limit > 0:
             raise ValueError(
                 f"Graph.pipe: time_limit must be a number of seconds above 0 (math.inf for "
                 f"none), got {limit!r}"
@@ -319,9 +320,9 @@ def draw_graph(
         raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__}: {root!r}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
-    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 0:
+    if not is_int(precision) or precision < 0:
         raise ValueError(f"draw_graph: precision must be an int >= 0, got {precision!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+    if not is_int(max_nodes) or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be an int >= 1, got {max_nodes!r}")
     order = topological_order(root)
     if len(order) > max_nodes:
