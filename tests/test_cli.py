@@ -206,6 +206,61 @@ def test_bad_variables_exit_with_status_2(
     assert_one_line_error(err, fragment)
 
 
+@pytest.mark.parametrize(
+    ("expression", "fragment"),
+    [
+        ("tahn(x)", "call of 'tahn' (did you mean tanh? only abs, exp,"),
+        ("sigmiod(x) + 1", "did you mean sigmoid?"),
+        ("x * tahn", "undeclared variable 'tahn' (did you mean tanh(...)? give it a value"),
+        ("x + ww", "undeclared variable 'ww' (did you mean w? give it a value, as in ww=1.0)"),
+    ],
+)
+def test_a_typo_gets_the_name_it_meant(
+    expression: str, fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(["grad", expression, "x=1", "w=2"], capsys)
+    assert (status, out) == (2, "")
+    assert_one_line_error(err, fragment)
+
+
+def test_a_name_near_no_other_gets_no_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(["grad", "foo(x) + qq", "x=1"], capsys)
+    assert status == 2
+    assert_one_line_error(err, "call of 'foo' (only abs, exp,")
+    assert "did you mean" not in err
+
+
+@pytest.mark.parametrize(
+    ("expression", "fragment"),
+    [
+        ("2x", "2x needs a '*': write 2*x at column 1"),
+        ("y + 3sin(x)", "3sin needs a '*': write 3*sin at column 5"),
+        ("1.5e3x", "write 1.5e3*x at column 1"),
+        ("2(x + 1)", "a number before '(' multiplies nothing: write 2*(...) for a product"),
+        ("x y", "two terms side by side need a '*': write x*y at column 3"),
+        ("(x + 1) y", "write (...)*y at column 9"),
+    ],
+)
+def test_a_product_written_without_a_star_says_to_write_one(
+    expression: str, fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(["grad", expression, "x=1", "y=2"], capsys)
+    assert (status, out) == (2, "")
+    assert_one_line_error(err, fragment)
+
+
+def test_grad_help_lists_every_function_an_expression_can_call(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = run(["grad", "--help"], capsys)
+    assert status == 0
+    listed = set(out.split("parentheses and the functions", 1)[1].strip(" .\n").split())
+    one_operand = {"abs", "exp", "log", "log1p", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos"}
+    assert listed == one_operand
+    for name in sorted(listed):  # each one can be called, as listed
+        assert run(["grad", f"{name}(x)", "x=0.5"], capsys)[0] == 0
+
+
 # ---- argparse, help -----------------------------------------------------------------
 
 
