@@ -4,17 +4,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from autograd_lite.engine import Value, topological_order, zero_grad
-from autograd_lite.functional import (
-    grad,
-    gradients,
-    hessian,
-    hvp,
-    jacobian,
-    jvp,
-    value_and_grad,
-    vjp,
-)
-from autograd_lite.functions import (
+from autograd_lite.grad_mode import enable_grad, is_grad_enabled, no_grad
+from autograd_lite.gradcheck import gradcheck
+from autograd_lite.op_functions import (
     cos,
     dot,
     exp,
@@ -28,9 +20,17 @@ from autograd_lite.functions import (
     sum,
     tanh,
 )
-from autograd_lite.grad_mode import enable_grad, is_grad_enabled, no_grad
-from autograd_lite.gradcheck import gradcheck
 from autograd_lite.ops import OPS, Op
+from autograd_lite.transforms import (
+    grad,
+    gradients,
+    hessian,
+    hvp,
+    jacobian,
+    jvp,
+    value_and_grad,
+    vjp,
+)
 
 # Drawing, stepping and compiling load on first use, so that `import autograd_lite`
 # costs only the engine (Graphviz, the stepper and the code generator are bigger).

@@ -1,4 +1,4 @@
-"""Python source for a traced graph: its forward pass and the chain rule over plain floats.
+"""Python source for a recorded graph: its forward pass and the chain rule over plain floats.
 
 `generate` writes one function. Each node is one line named after its label
 (sanitised) or, as in drawings and traces, its position (v6); the backward
@@ -38,10 +38,10 @@ RUNTIME: dict[str, object] = {**CODE_HELPERS, "_zip": zip, "_len": len, "_float"
 
 @dataclass
 class Argument:
-    """One positional argument of the compiled function, as traced."""
+    """One positional argument of the compiled function, as recorded."""
 
     name: str
-    """The parameter's name in the traced function (sanitised before use)."""
+    """The parameter's name in the recorded function (sanitised before use)."""
     leaves: list[Value]
     """Its stand-ins; for a batch argument, those of one sample."""
     is_list: bool
@@ -51,7 +51,7 @@ class Argument:
 
 @dataclass
 class Plan:
-    """What to generate: the traced graph and the roles of its leaves."""
+    """What to generate: the recorded graph and the roles of its leaves."""
 
     function_name: str
     arguments: list[Argument]
@@ -207,80 +207,225 @@ def generate(plan: Plan) -> Generated:
     return _Generator(plan).run()
 
 
+@dataclass
+class _Flow:
+    """Which nodes the code computes, where, and which gradients it needs: the graph's part."""
+
+    order: list[Value]
+    """Every node the forward pass computes (the root's and the aux outputs' graphs)."""
+    grad_order: list[Value]
+    """The root's graph, in topological order: what the backward pass walks."""
+    differentiated: list[Value]
+    """The leaves whose gradients are returned, in the order returned."""
+    needs_grad: set[Value]
+    in_loop: set[Value]
+    """The nodes computed once per sample (all of them without a batch)."""
+    edges: dict[Value, list[tuple[Value, int]]]
+    """Each Value operand's consumers, in the order the interpreter adds their contributions."""
+    pushed: list[Value]
+    """With a batch: the shared nodes whose gradients the loop accumulates, last node first."""
+
+
+def _flow(plan: Plan) -> _Flow:
+    batch = any(argument.batch for argument in plan.arguments)
+    grad_order = topological_order(plan.root)
+    aux_values = [x for x in plan.aux or () if isinstance(x, Value)]
+    order = topological_order_of([plan.root, *aux_values]) if aux_values else grad_order
+    differentiated = [
+        leaf for argument in plan.arguments if argument.differentiate
+        for leaf in argument.leaves
+    ] + list(plan.wrt)
+    needs_grad: set[Value] = set(differentiated)
+    for node in grad_order:
+        if node.op is not None and any(p in needs_grad for p in node.parents):
+            needs_grad.add(node)
+    in_loop: set[Value] = {
+        leaf for argument in plan.arguments if argument.batch for leaf in argument.leaves
+    }
+    for node in order:
+        if node.op is not None and any(p in in_loop for p in node.parents):
+            in_loop.add(node)
+    if not batch:
+        in_loop = set(order)
+    edges: dict[Value, list[tuple[Value, int]]] = {}
+    for node in reversed(grad_order):
+        if node.op is None:
+            continue
+        for position, operand in enumerate(node.operands):
+            if isinstance(operand, Value) and operand in needs_grad:
+                edges.setdefault(operand, []).append((node, position))
+    pushed = [
+        node for node in reversed(grad_order)
+        if batch and node not in in_loop and node in needs_grad
+        and any(consumer in in_loop for consumer, _ in edges.get(node, ()))
+    ]
+    return _Flow(order, grad_order, differentiated, needs_grad, in_loop, edges, pushed)
+
+
+@dataclass
+class _Naming:
+    """The identifier of the function, of its parameters, of each node and of its gradient."""
+
+    function: str
+    parameters: list[str]
+    name: dict[Value, str]
+    gradient: dict[Value, str]
+    """Each gradient's variable, or the literal "1.0" for a root computed in the loop."""
+    captured: list[Value]
+    """Leaves read from `_captured` at each call, in its order."""
+
+
+def _naming(plan: Plan, flow: _Flow) -> _Naming:
+    names = _Names()
+    function = names.take(sanitise(plan.function_name) or "f")
+    parameters: list[str] = []
+    for argument in plan.arguments:
+        base = sanitise(argument.name) or f"arg{len(parameters)}"
+        parameters.append(names.take(base + "_batch" if argument.batch else base))
+    name: dict[Value, str] = {}
+    for argument, parameter in zip(plan.arguments, parameters):
+        base = sanitise(argument.name) or parameter
+        if argument.is_list:
+            for index, leaf in enumerate(argument.leaves):
+                name[leaf] = names.take(f"{base}_{index}")
+        elif argument.batch:
+            name[argument.leaves[0]] = names.take(base)
+        else:
+            name[argument.leaves[0]] = parameter
+    for index, leaf in enumerate(plan.wrt):
+        if leaf not in name:
+            name[leaf] = names.take(sanitise(leaf.label) or f"w{index}")
+    captured = []
+    for position, node in enumerate(flow.order):
+        if node in name:
+            continue
+        if node.op is None:
+            captured.append(node)
+            name[node] = names.take(sanitise(node.label) or f"c{len(captured)}")
+        else:
+            name[node] = names.take(sanitise(node.label) or f"v{position}")
+    gradient: dict[Value, str] = {}
+    for node in flow.grad_order:
+        if node in flow.needs_grad:
+            gradient[node] = names.take("g_" + name[node])
+    if plan.root in flow.needs_grad and plan.root in flow.in_loop:
+        gradient[plan.root] = "1.0"  # the seed of the chain rule
+    return _Naming(function, parameters, name, gradient, captured)
+
+
+@dataclass
+class _Blocks:
+    """The ReLU blocks of the backward pass in the loop (or the whole function).
+
+    A block is headed by a node that only one ReLU-like op (`zero_when`) feeds,
+    directly or through nodes that only it dominates; the block's code runs when the
+    op's input is active. Empty when there is no backward pass in the loop.
+    """
+
+    nodes: list[Value]
+    """The gradients computed in the loop, last node first."""
+    heads: dict[Value, tuple[Value, ...]]
+    """Each node's chain of enclosing block heads, outermost first."""
+    guard_of: dict[Value, Value]
+    """Each block head's guarding op."""
+    exports: dict[Value, dict[Value, None]]
+    """What each block must set to 0.0 when skipped: its gradients read outside it."""
+    scopes: dict[Value | None, list[Value]]
+    """The nodes written directly inside each block (None: outside every block)."""
+    deferred: dict[Value, Value]
+    """A ReLU whose gradient only its operand's block reads, by that block's head."""
+
+
+def _blocks(plan: Plan, flow: _Flow) -> _Blocks:
+    root = plan.root
+    nodes = [
+        node for node in reversed(flow.grad_order)
+        if node in flow.in_loop and node in flow.needs_grad
+    ]
+    if not nodes or root not in flow.in_loop:
+        return _Blocks([], {}, {}, {}, {}, {})
+    # Each node's immediate dominator (every path from it to the root passes there):
+    # the nearest common dominator of its consumers. The root is its own.
+    dominator: dict[Value, Value] = {root: root}
+    depth: dict[Value, int] = {root: 0}
+    jump: dict[Value, Value] = {root: root}
+    for node in nodes[1:]:
+        consumers = [c for c, _ in flow.edges[node] if c in flow.in_loop]
+        common = consumers[0]
+        for other in consumers[1:]:
+            if common is root:
+                break
+            if other is not common:
+                common = _meet(common, other, dominator, depth, jump)
+        _attach(node, common, dominator, depth, jump)
+    heads: dict[Value, tuple[Value, ...]] = {root: ()}
+    for node in nodes[1:]:
+        parent = dominator[node]
+        chain = heads[parent]
+        op = parent.op
+        if (
+            op is not None and op.zero_when and len(chain) < MAX_GUARDS
+            and node in parent.operands
+        ):
+            chain = (*chain, node)
+        heads[node] = chain
+    guard_of = {chain[-1]: dominator[chain[-1]] for chain in heads.values() if chain}
+    exports: dict[Value, dict[Value, None]] = {}
+    for node in nodes:
+        for consumer, _ in flow.edges.get(node, ()):
+            if consumer in heads:
+                for head in heads[consumer]:
+                    if head not in heads[node]:
+                        exports.setdefault(head, {})[consumer] = None
+    if not any(argument.batch for argument in plan.arguments):
+        for leaf in flow.differentiated:
+            for head in heads.get(leaf, ()):
+                exports.setdefault(head, {})[leaf] = None
+    scopes: dict[Value | None, list[Value]] = {}
+    for node in nodes:
+        chain = heads[node]
+        if chain and chain[-1] is node:
+            scope = chain[-2] if len(chain) > 1 else None
+        else:
+            scope = chain[-1] if chain else None
+        scopes.setdefault(scope, []).append(node)
+    # A ReLU whose gradient only its operand's block reads gathers it inside that
+    # block: an inactive unit skips that sum too.
+    deferred: dict[Value, Value] = {}
+    for head, guard in guard_of.items():
+        chain = heads[guard]
+        guard_is_head = bool(chain) and chain[-1] is guard
+        inputs = [x for x in guard.operands if isinstance(x, Value) and x in flow.needs_grad]
+        if guard is not root and not guard_is_head and inputs == [head]:
+            deferred[head] = guard
+    return _Blocks(nodes, heads, guard_of, exports, scopes, deferred)
+
+
 class _Generator:
+    """Writes the code of a plan: what to compute is decided first (`_flow`, `_naming`,
+    `_blocks`), then `run` writes it line by line."""
+
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.batch = any(argument.batch for argument in plan.arguments)
-        self.names = _Names()
-        self.name: dict[Value, str] = {}
-        self.gradient: dict[Value, str] = {}
+        flow = _flow(plan)
+        naming = _naming(plan, flow)
+        self.flow = flow
+        self.order, self.grad_order = flow.order, flow.grad_order
+        self.differentiated, self.needs_grad = flow.differentiated, flow.needs_grad
+        self.in_loop, self.edges = flow.in_loop, flow.edges
+        self.function, self.parameters = naming.function, naming.parameters
+        self.name, self.gradient = naming.name, naming.gradient
+        self.captured = naming.captured
+        self.blocks = _blocks(plan, flow)
+        self.deferred_guards = set(self.blocks.deferred.values())
         self.writer = _Writer()
-        root = plan.root
-        self.grad_order = topological_order(root)
-        aux_values = [x for x in plan.aux or () if isinstance(x, Value)]
-        self.order = topological_order_of([root, *aux_values]) if aux_values else self.grad_order
-        self.differentiated = [
-            leaf for argument in plan.arguments if argument.differentiate
-            for leaf in argument.leaves
-        ] + list(plan.wrt)
-        self.needs_grad: set[Value] = set(self.differentiated)
-        for node in self.grad_order:
-            if node.op is not None and any(p in self.needs_grad for p in node.parents):
-                self.needs_grad.add(node)
-        batch_leaves = {
-            leaf for argument in plan.arguments if argument.batch for leaf in argument.leaves
-        }
-        self.in_loop: set[Value] = set(batch_leaves)
-        for node in self.order:
-            if node.op is not None and any(p in self.in_loop for p in node.parents):
-                self.in_loop.add(node)
-        if not self.batch:
-            self.in_loop = set(self.order)
-        # Each Value operand's consumers, in the order the interpreter adds their contributions.
-        self.edges: dict[Value, list[tuple[Value, int]]] = {}
-        for node in reversed(self.grad_order):
-            if node.op is None:
-                continue
-            for position, operand in enumerate(node.operands):
-                if isinstance(operand, Value) and operand in self.needs_grad:
-                    self.edges.setdefault(operand, []).append((node, position))
         self.operand_text: dict[Value, list[str]] = {}
-
-    # ---- names ------------------------------------------------------------------
-
-    def _name_nodes(self) -> list[Value]:
-        plan = self.plan
-        function = sanitise(plan.function_name) or "f"
-        self.function = self.names.take(function)
-        self.parameters: list[str] = []
-        for argument in plan.arguments:
-            base = sanitise(argument.name) or f"arg{len(self.parameters)}"
-            self.parameters.append(self.names.take(base + "_batch" if argument.batch else base))
-        for argument, parameter in zip(plan.arguments, self.parameters):
-            base = sanitise(argument.name) or parameter
-            if argument.is_list:
-                for index, leaf in enumerate(argument.leaves):
-                    self.name[leaf] = self.names.take(f"{base}_{index}")
-            elif argument.batch:
-                self.name[argument.leaves[0]] = self.names.take(base)
-            else:
-                self.name[argument.leaves[0]] = parameter
-        for index, leaf in enumerate(plan.wrt):
-            if leaf not in self.name:
-                self.name[leaf] = self.names.take(sanitise(leaf.label) or f"w{index}")
-        captured = []
-        for position, node in enumerate(self.order):
-            if node in self.name:
-                continue
-            if node.op is None:
-                captured.append(node)
-                self.name[node] = self.names.take(sanitise(node.label) or f"c{len(captured)}")
-            else:
-                self.name[node] = self.names.take(sanitise(node.label) or f"v{position}")
-        for node in self.grad_order:
-            if node in self.needs_grad:
-                self.gradient[node] = self.names.take("g_" + self.name[node])
-        return captured
+        self.gradients_known: set[Value] = set(flow.pushed)
+        """The gradients written so far (with a batch, from the loop's accumulators on)."""
+        # Sums that start from 0.0, as the interpreter's do: with a batch, the
+        # accumulators (divided by the batch size, > 0) too.
+        self.from_zero = {"0.0", "1.0"} | {f"{self.gradient[node]} / _n" for node in flow.pushed}
 
     def _operand(self, operand: Value | float) -> str:
         return self.name[operand] if isinstance(operand, Value) else literal(operand)
@@ -332,7 +477,8 @@ class _Generator:
     # ---- the function -------------------------------------------------------------
 
     def run(self) -> Generated:
-        captured = self._name_nodes()
+        """The source, written from the plan computed in `__init__`."""
+        captured = self.captured
         plan = self.plan
         w = self.writer
         w.line(0, f"def {self.function}({', '.join(self.parameters)}):")
@@ -396,9 +542,7 @@ class _Generator:
         if any(node.op is not None for node in self.order):
             w.line(1, "# forward")
         self._forward_lines(1, self.order)
-        self.gradients_known: set[Value] = set()
-        self.from_zero = {"0.0", "1.0"}
-        self._backward_in_loop(1, seed="1.0")
+        self._backward_in_loop(1)
         self._return(self.name[root], self._aux())
 
     def _batched(self) -> None:
@@ -412,17 +556,9 @@ class _Generator:
         self._forward_lines(1, before)
         batch = [(a, p) for a, p in zip(plan.arguments, self.parameters) if a.batch]
         w.line(1, f"_n = _float(_len({batch[0][1]}))")
-        pushed = [
-            node for node in reversed(self.grad_order)
-            if node not in self.in_loop and node in self.needs_grad
-            and any(consumer in self.in_loop for consumer, _ in self.edges.get(node, ()))
-        ]
-        self.gradients_known = set(pushed)
+        pushed = self.flow.pushed
         pushed_set = set(pushed)
         # Accumulated from 0.0 across the loop (and divided by the batch size, > 0).
-        self.from_zero = {"0.0", "1.0"} | {
-            f"{self.gradient[node]} / _n" for node in pushed
-        }
         for node in pushed:
             w.line(1, f"{self.gradient[node]} = 0.0")
         w.line(1, "_total = 0.0")
@@ -448,7 +584,7 @@ class _Generator:
         w.line(2, f"_total += {self.name[root]}")
         if plan.aux is not None:
             w.line(2, f"_aux.append({self._aux()})")
-        self._backward_in_loop(2, seed="1.0" if root in self.in_loop else "")
+        self._backward_in_loop(2)
         after_loop = len(w.lines)
         # After the loop: the chain rule through what every sample shares, once.
         for node in reversed(self.grad_order):
@@ -476,85 +612,20 @@ class _Generator:
 
     # ---- backward inside the loop (or the whole function), with ReLU blocks -------------
 
-    def _backward_in_loop(self, indent: int, seed: str) -> None:
-        root = self.plan.root
-        nodes = [
-            node for node in reversed(self.grad_order)
-            if node in self.in_loop and node in self.needs_grad
-        ]
-        if not nodes or not seed:
+    def _backward_in_loop(self, indent: int) -> None:
+        nodes = self.blocks.nodes
+        if not nodes:
             return
-        self.gradient[root] = seed
-        self.gradients_known.add(root)
+        self.gradients_known.add(self.plan.root)
         if len(nodes) > 1:
             self.writer.line(
                 indent, "# backward: each gradient gathered from its consumers, last node first"
             )
-        # Each node's immediate dominator (every path from it to the root passes there):
-        # the nearest common dominator of its consumers. The root is its own.
-        dominator: dict[Value, Value] = {root: root}
-        depth: dict[Value, int] = {root: 0}
-        jump: dict[Value, Value] = {root: root}
-        for node in nodes[1:]:
-            consumers = [c for c, _ in self.edges[node] if c in self.in_loop]
-            common = consumers[0]
-            for other in consumers[1:]:
-                if common is root:
-                    break
-                if other is not common:
-                    common = _meet(common, other, dominator, depth, jump)
-            _attach(node, common, dominator, depth, jump)
-        heads: dict[Value, tuple[Value, ...]] = {root: ()}
-        for node in nodes[1:]:
-            parent = dominator[node]
-            chain = heads[parent]
-            op = parent.op
-            if (
-                op is not None and op.zero_when and len(chain) < MAX_GUARDS
-                and node in parent.operands
-            ):
-                chain = (*chain, node)
-            heads[node] = chain
-        self.heads = heads
-        self.guard_of = {chain[-1]: dominator[chain[-1]] for chain in heads.values() if chain}
-        # What each block must set to 0.0 when skipped: its gradients read outside it.
-        exports: dict[Value, dict[Value, None]] = {}
-        for node in nodes:
-            for consumer, _ in self.edges.get(node, ()):
-                if consumer in heads:
-                    for head in heads[consumer]:
-                        if head not in heads[node]:
-                            exports.setdefault(head, {})[consumer] = None
-        if not self.batch:
-            for leaf in self.differentiated:
-                for head in heads.get(leaf, ()):
-                    exports.setdefault(head, {})[leaf] = None
-        self.exports = exports
-        scopes: dict[Value | None, list[Value]] = {}
-        for node in nodes:
-            chain = heads[node]
-            if chain and chain[-1] is node:
-                scope = chain[-2] if len(chain) > 1 else None
-            else:
-                scope = chain[-1] if chain else None
-            scopes.setdefault(scope, []).append(node)
-        self.scopes = scopes
-        # A ReLU whose gradient only its operand's block reads gathers it inside that
-        # block: an inactive unit skips that sum too.
-        self.deferred: dict[Value, Value] = {}
-        for head, guard in self.guard_of.items():
-            assert guard is not None
-            chain = heads[guard]
-            guard_is_head = bool(chain) and chain[-1] is guard
-            inputs = [x for x in guard.operands if isinstance(x, Value) and x in self.needs_grad]
-            if guard is not root and not guard_is_head and inputs == [head]:
-                self.deferred[head] = guard
-        self.deferred_guards = set(self.deferred.values())
         self._emit_scope(None, indent)
 
     def _emit_scope(self, scope: Value | None, indent: int) -> None:
-        for node in self.scopes.get(scope, ()):
-            chain = self.heads[node]
+        for node in self.blocks.scopes.get(scope, ()):
+            chain = self.blocks.heads[node]
             if chain and chain[-1] is node and node is not scope:
                 self._emit_block(node, indent)
             elif node not in self.deferred_guards:
@@ -562,15 +633,15 @@ class _Generator:
 
     def _emit_block(self, head: Value, indent: int) -> None:
         w = self.writer
-        guard = self.guard_of[head]
-        assert guard is not None and guard.op is not None
+        guard = self.blocks.guard_of[head]
+        assert guard.op is not None
         operands = self._operands(guard)
         w.line(indent, f"if not {guard.op.zero_when.format(*operands)}:")
-        if head in self.deferred:
+        if head in self.blocks.deferred:
             self._emit_node(guard, indent + 1)
         self._emit_node(head, indent + 1, active=True)
         self._emit_scope(head, indent + 1)
-        skipped = self.exports.get(head)
+        skipped = self.blocks.exports.get(head)
         if skipped:
             w.line(indent, "else:")
             for node in skipped:

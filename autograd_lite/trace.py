@@ -9,7 +9,6 @@ local part is that rule's own name (`dL/dn += dL/do * d tanh(n)/dn = ...`).
 from __future__ import annotations
 
 import html
-import numbers
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -20,6 +19,7 @@ from autograd_lite.engine import BorrowedGrads, Value, backpropagate, topologica
 from autograd_lite.formulas import LocalRule, explain_local
 from autograd_lite.naming import d, node_names
 from autograd_lite.render import Graph, draw_graph, format_number
+from autograd_lite.scalars import is_int, is_number
 from autograd_lite.stepper import Stepper
 
 
@@ -289,7 +289,7 @@ class BackwardTrace(Sequence[BackwardStep]):
         return stepper.save_html(path)
 
     def _position(self, k: int) -> int:
-        if isinstance(k, bool) or not isinstance(k, int):
+        if not is_int(k):
             raise TypeError(f"step number must be an int, got {type(k).__name__}: {k!r}")
         if not -len(self) <= k < len(self):
             raise IndexError(f"step {k} is out of range for a trace of {len(self)} steps")
@@ -330,7 +330,7 @@ def trace_backward(root: Value, gradient: float = 1.0) -> BackwardTrace:
         raise TypeError(
             f"trace_backward: root must be a Value, got {type(root).__name__}: {root!r}"
         )
-    if isinstance(gradient, bool) or not isinstance(gradient, numbers.Real):
+    if not is_number(gradient):
         raise TypeError(
             f"trace_backward: gradient must be a real number, "
             f"got {type(gradient).__name__}: {gradient!r}"

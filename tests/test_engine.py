@@ -1,4 +1,5 @@
-"""The node, its operators and backward, against hand-derived values."""
+"""The node, its operators, backward and the grad modes (no_grad, enable_grad), against
+hand-derived values."""
 
 import math
 import os
@@ -10,6 +11,7 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite import Value
+from autograd_lite.engine import backpropagate, borrowed_grads, topological_order
 
 
 def test_node_fields_and_repr() -> None:
@@ -261,6 +263,54 @@ def test_no_grad_as_decorator() -> None:
     assert f(Value(1.0)).parents == ()
 
 
+def test_no_grad_as_a_decorator_of_a_generator_does_not_leak_into_its_caller() -> None:
+    @ag.no_grad()
+    def steps():  # type: ignore[no-untyped-def]
+        received = yield ag.is_grad_enabled()
+        yield (received, ag.is_grad_enabled())
+        return "done"
+
+    generator = steps()
+    assert next(generator) is False
+    assert ag.is_grad_enabled()
+    assert generator.send("hello") == ("hello", False)
+    assert ag.is_grad_enabled()
+    with pytest.raises(StopIteration) as finished:
+        next(generator)
+    assert finished.value.value == "done"
+
+
+def test_no_grad_and_enable_grad_decorate_plain_functions_and_nest() -> None:
+    @ag.no_grad()
+    def square(x: Value) -> Value:
+        assert not ag.is_grad_enabled()
+        with ag.enable_grad():
+            assert (x * x).parents == (x, x)
+        return x * x
+
+    x = Value(2.0)
+    assert square(x).parents == () and ag.is_grad_enabled()
+
+
+def test_grad_and_create_graph_work_inside_no_grad() -> None:
+    with ag.no_grad():
+        assert ag.grad(lambda x: x**3)(2.0) == 12.0
+    x = Value(2.0)
+    y = x**3
+    with ag.no_grad():
+        (dy,) = ag.gradients(y, [x], create_graph=True)
+        (d2y,) = ag.gradients(dy, [x])
+    assert (dy.data, d2y) == (12.0, 12.0)
+    assert ag.is_grad_enabled()
+
+
+def test_enable_grad_inside_no_grad() -> None:
+    with ag.no_grad(), ag.enable_grad():
+        assert ag.is_grad_enabled()
+        assert (Value(1.0) * 2).op is ag.OPS["mul"]
+    assert ag.is_grad_enabled()
+
+
 def test_detach_makes_a_leaf() -> None:
     x = Value(2.0, "x")
     y = (x * 3).detach()
@@ -350,3 +400,30 @@ def test_truthiness_is_the_datas_as_for_floats() -> None:
     # Compiled code cannot follow a branch on data: ag.compile is told, as of `x != 0`.
     with pytest.raises(TypeError, match="compares Values"):
         ag.compile(lambda x: x * 2 if x else x * 3)(0.0)
+
+
+def test_float_of_a_value_is_refused_with_the_way_out() -> None:
+    v, w = Value(2.0), Value(1.2)
+    with pytest.raises(TypeError, match=r"ag\.exp\(v\).*v\.data for the number itself \(1\.2\)"):
+        math.exp(w)
+    y = v * ag.exp(w)
+    y.backward()
+    assert w.grad == pytest.approx(2.0 * math.exp(1.2), rel=1e-15)
+
+
+def test_the_one_sweep_reports_every_step_it_applies() -> None:
+    x = Value(3.0)
+    out = x * x + 1
+    out.backward()
+    steps: list[tuple[float, float, float]] = []
+    order = topological_order(out)
+    with borrowed_grads(order):
+        backpropagate(
+            order, {out: 1.0},
+            on_step=lambda node, parent, local, up, contribution, total: steps.append(
+                (local, contribution, total)
+            ),
+        )  # fmt: skip
+        assert x.grad == 6.0
+    assert steps == [(1.0, 1.0, 1.0), (3.0, 3.0, 3.0), (3.0, 3.0, 6.0)]
+    assert x.grad == 6.0  # lent, then given back as it was

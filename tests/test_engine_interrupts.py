@@ -17,6 +17,7 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite import Value, engine
+from autograd_lite.engine import topological_order
 from tests.tracing import traced
 
 
@@ -148,3 +149,41 @@ def test_trace_backward_interrupted_in_the_sweep_leaves_every_grad_as_it_was(
     # trace_backward lends the grads as backward does, outside any `with`: every
     # line is guarded, the end of the giving back included.
     run_until_complete(lambda nodes, root: ag.trace_backward(root), after_backward, dirty)
+
+
+class Interrupting:
+    """A local derivative whose multiplication is interrupted, like Ctrl-C mid-sweep."""
+
+    def __mul__(self, other: object) -> float:
+        raise KeyboardInterrupt
+
+    __rmul__ = __mul__
+
+
+def test_an_interrupted_backward_leaves_every_grad_as_it_was() -> None:
+    x, y = Value(2.0), Value(3.0)
+    z = x * y
+    out = (z + x).tanh() * y
+    out.backward()
+    before = [node.grad for node in topological_order(out)]
+    z.local_grads = (Interrupting(), z.local_grads[1])  # type: ignore[assignment]
+    with pytest.raises(KeyboardInterrupt):
+        out.backward()
+    assert [node.grad for node in topological_order(out)] == before
+
+
+class InterruptingGrad(float):
+    """An old grad whose update is interrupted half way through adding the pass's grads."""
+
+    def __radd__(self, other: object) -> float:
+        raise KeyboardInterrupt
+
+
+def test_an_interrupt_while_grads_are_added_restores_all_of_them() -> None:
+    x, y = Value(2.0), Value(3.0)
+    out = x * y + y
+    out.backward()
+    y.grad = InterruptingGrad(y.grad)
+    with pytest.raises(KeyboardInterrupt):
+        out.backward()
+    assert (out.grad, x.grad, y.grad) == (1.0, 3.0, 3.0)

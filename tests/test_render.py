@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import autograd_lite as ag
-from autograd_lite import Value, render
+from autograd_lite import Value, render, webassembly_graphviz
 from autograd_lite.render import GraphRenderError, GraphvizNotFoundError
 
 
@@ -472,8 +472,8 @@ def test_a_webassembly_graphviz_that_cannot_load_is_a_graph_render_error(
     def fail() -> None:
         raise wasmtime.WasmtimeError("mmap failed to allocate 0x100000 bytes")
 
-    render._WEBASSEMBLY.close()
-    monkeypatch.setattr(render, "_interruptible_backend", fail)
+    webassembly_graphviz.close()
+    monkeypatch.setattr(webassembly_graphviz, "_interruptible_backend", fail)
     with pytest.raises(GraphRenderError, match=r"mmap failed.*short of memory"):
         ag.draw_graph(Value(1.0) * 2).svg()
 

@@ -18,7 +18,7 @@ from autograd_lite.cli.common import (
     positive_float,
     write_outputs,
 )
-from autograd_lite.expression import FUNCTIONS, EvaluationError, Expression, parse
+from autograd_lite.expression import ALLOWED_FUNCTIONS, EvaluationError, Expression, parse
 from autograd_lite.render import GraphRenderError
 
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
@@ -37,7 +37,7 @@ examples:
 
 expressions use numbers, the declared variables, + - * / ** (and unary - +),
 parentheses and the functions {functions}.
-""".format(functions=" ".join(FUNCTIONS))
+""".format(functions=" ".join(ALLOWED_FUNCTIONS))
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -30,8 +29,9 @@ from autograd_lite.engine import (
     data_of,
     topological_order_of,
 )
-from autograd_lite.functions import as_value, local_grads_as_values
 from autograd_lite.grad_mode import enable_grad
+from autograd_lite.op_functions import local_grads_as_values
+from autograd_lite.scalars import as_value, is_int, is_number
 
 Argnums: TypeAlias = int | tuple[int, ...]
 
@@ -155,17 +155,13 @@ def _positions(argnums: Argnums, count: int, where: str) -> tuple[int, ...]:
     if not positions:
         raise ValueError(f"{where}: argnums must name at least one argument, got {argnums!r}")
     for position in positions:
-        if isinstance(position, bool) or not isinstance(position, int):
+        if not is_int(position):
             raise TypeError(f"{where}: argnums must be ints, got {position!r}")
         if not -count <= position < count:
             raise ValueError(
                 f"{where}: argnums {position} is out of range for {count} positional argument(s)"
             )
     return positions
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def _stand_ins(
@@ -177,8 +173,8 @@ def _stand_ins(
         if isinstance(item, Value):
             leaf = Value(item.data, item.label)
             originals[leaf] = item
-        elif _is_number(item):
-            leaf = Value(item)  # type: ignore[arg-type]
+        elif is_number(item):
+            leaf = Value(item)
         else:
             raise TypeError(
                 f"{where}: argument {position} must be a number, a Value, or a flat list of "
@@ -307,7 +303,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
         cotangents = cotangent if isinstance(cotangent, (list, tuple)) else [cotangent]
         if len(cotangents) != len(outputs) or not all(
-            _is_number(c) or isinstance(c, Value) for c in cotangents
+            is_number(c) or isinstance(c, Value) for c in cotangents
         ):
             raise ValueError(
                 f"vjp: the cotangent must match the output's shape ({len(outputs)} "
@@ -381,12 +377,12 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     for leaves, tangent, position in zip(traced.leaves, tangents, positions):
         items = tangent if isinstance(tangent, (list, tuple)) else [tangent]
         if len(items) != len(leaves) or not all(
-            _is_number(t) or isinstance(t, Value) for t in items
+            is_number(t) or isinstance(t, Value) for t in items
         ):
             raise ValueError(
                 f"jvp: tangent {position} must have the shape of primal {position}, got {tangent!r}"
             )
-        seeds.update(zip(leaves, (float(t) if _is_number(t) else t for t in items)))
+        seeds.update(zip(leaves, (float(t) if is_number(t) else t for t in items)))
     carried = _tangents(topological_order_of(outputs), seeds, traced.symbolic)
     derivative = [carried.get(output, 0.0) for output in outputs]
     result = derivative[0] if isinstance(traced.output, Value) else type(traced.output)(derivative)

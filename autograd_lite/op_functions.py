@@ -24,24 +24,22 @@ def _function(op: Op) -> Callable[[Operand], Value]:
     return function
 
 
-FUNCTIONS: dict[str, Callable[[Operand], Value]] = {
+UNARY_FUNCTIONS: dict[str, Callable[[Operand], Value]] = {
     op.symbol: _function(op)
     for op in OPS.values()
     if op.kind == "function" and op.arity == 1
 }
 """Every one-operand op written as a function call, by the name it is called with."""
 
-exp = FUNCTIONS["exp"]
-log = FUNCTIONS["log"]
-log1p = FUNCTIONS["log1p"]
-sqrt = FUNCTIONS["sqrt"]
-tanh = FUNCTIONS["tanh"]
-sigmoid = FUNCTIONS["sigmoid"]
-relu = FUNCTIONS["relu"]
-sin = FUNCTIONS["sin"]
-cos = FUNCTIONS["cos"]
-absolute = FUNCTIONS["abs"]
-neg = _function(OPS["neg"])
+exp = UNARY_FUNCTIONS["exp"]
+log = UNARY_FUNCTIONS["log"]
+log1p = UNARY_FUNCTIONS["log1p"]
+sqrt = UNARY_FUNCTIONS["sqrt"]
+tanh = UNARY_FUNCTIONS["tanh"]
+sigmoid = UNARY_FUNCTIONS["sigmoid"]
+relu = UNARY_FUNCTIONS["relu"]
+sin = UNARY_FUNCTIONS["sin"]
+cos = UNARY_FUNCTIONS["cos"]
 
 
 def leaky_relu(x: Operand, slope: Operand = 0.01) -> Value:
@@ -63,11 +61,6 @@ def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
             f"dot: expected sequences of equal length, got {len(ws)} weights and {len(xs)} inputs"
         )
     return apply(DOT, ws + xs)
-
-
-def as_value(x: Operand) -> Value:
-    """`x` if it is a Value, else a new leaf holding the number `x`."""
-    return x if isinstance(x, Value) else Value(x)
 
 
 def _total(op: Op, ieee: Callable[[float, float], float]) -> Callable[[Operand, Operand], Value]:
