@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from autograd_lite import atomic_write, webassembly_graphviz
+from autograd_lite.compact_svg import compact_svg
 from autograd_lite.engine import Value, topological_order
 
 # format_constant lives in naming, which writes constants into node names; it is
@@ -212,10 +213,10 @@ class Graph:
         return done.stdout
 
     def svg(self) -> str:
-        """The graph as an SVG document."""
+        """The graph as an SVG document, compacted for notebooks and pages (`compact_svg`)."""
         # Labels cannot smuggle invalid UTF-8 through Graphviz (see _escape_record);
         # "replace" keeps a display from failing if a Graphviz ever emits some anyway.
-        return self.pipe("svg").decode("utf-8", errors="replace")
+        return compact_svg(self.pipe("svg").decode("utf-8", errors="replace"))
 
     def save(self, path: str | PathLike[str]) -> Path:
         """Write the graph to `path` in the format its suffix names: .svg, .png, .pdf or .dot.
@@ -236,20 +237,17 @@ class Graph:
     def _repr_mimebundle_(
         self, include: Collection[str] | None = None, exclude: Collection[str] | None = None
     ) -> dict[str, str]:
-        # As HTML, an image that shrinks to the width of the notebook cell rather than
-        # being cut off at its edge (nbconvert exports image/svg+xml at its natural
-        # width). An <img> of a data URL, not inline SVG: an untrusted notebook's HTML
-        # is sanitized, which drops <svg> but keeps images. Others get the SVG itself.
-        svg = self.svg()
-        encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        # One output type that Jupyter, JupyterLab, exported HTML and the docs site all
+        # show: HTML, an image that shrinks to the width of the cell rather than being cut
+        # off at its edge (nbconvert exports image/svg+xml at its natural width). An <img>
+        # of a data URL, not inline SVG: an untrusted notebook's HTML is sanitized, which
+        # drops <svg> but keeps images. A notebook stores each drawing once.
+        encoded = base64.b64encode(self.svg().encode("utf-8")).decode("ascii")
         image = (
             f'<img src="data:image/svg+xml;base64,{encoded}" '
             f'style="max-width:100%;height:auto" alt="{html.escape(repr(self))}">'
         )
-        return {"text/html": image, "image/svg+xml": svg, "text/plain": repr(self)}
-
-    def _repr_svg_(self) -> str:
-        return self.svg()
+        return {"text/html": image, "text/plain": repr(self)}
 
 
 def _resvg() -> Any:

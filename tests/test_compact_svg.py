@@ -19,7 +19,7 @@ def pixels(svg: str) -> bytes:
 @pytest.mark.slow
 def test_a_compacted_drawing_has_the_same_pixels_and_is_a_quarter_smaller() -> None:
     loss, _ = network()
-    svg = ag.draw_graph(loss, fields="stack").svg()
+    svg = ag.draw_graph(loss, fields="stack").pipe("svg").decode("utf-8")
     small = compact_svg(svg)
     assert pixels(small) == pixels(svg)
     assert len(small) < 0.75 * len(svg)

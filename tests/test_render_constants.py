@@ -72,7 +72,6 @@ def test_jupyter_shows_a_wide_graph_shrunk_to_the_cell_width() -> None:
         chain = chain * 1.5
     graph = ag.draw_graph(chain)
     bundle = graph._repr_mimebundle_()
-    assert bundle["image/svg+xml"] == graph.svg()
     # An <img> (which a sanitizer keeps, unlike inline <svg>) of the same SVG, shrinkable.
     image = re.fullmatch(
         r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" '
