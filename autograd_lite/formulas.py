@@ -32,6 +32,7 @@ from autograd_lite.engine import Value
 from autograd_lite.naming import d, format_constant, neuron_form, plain
 from autograd_lite.ops import CODE_HELPERS, DOT, NEG, OPS, SUM, Op
 from autograd_lite.render import format_number
+from autograd_lite.scalars import is_number
 
 # How the helpers that templates call read in a rule: `_power(a, b)` is `a**b`.
 _SPOKEN = {
@@ -53,7 +54,7 @@ _FIELD = re.compile(r"\{(\d+|out)\}")
 
 def _constant(tree: ast.Constant) -> float:
     """A number written in a template (templates hold no other constants)."""
-    if isinstance(tree.value, bool) or not isinstance(tree.value, (int, float)):
+    if not is_number(tree.value):
         raise ValueError(f"formulas: a template constant must be a number: {tree.value!r}")
     return float(tree.value)
 

@@ -32,6 +32,7 @@ from autograd_lite.groups import Group, find_groups
 from autograd_lite.naming import has_bias, neuron_form
 from autograd_lite.ops import DOT
 from autograd_lite.render import RANKDIRS, draw_graph, format_constant, operation_label
+from autograd_lite.scalars import is_int, is_number
 
 if TYPE_CHECKING:
     from autograd_lite.trace import BackwardTrace
@@ -116,14 +117,11 @@ class Stepper:
             )
         if rankdir not in LAYOUTS:
             raise ValueError(f"Stepper: rankdir must be one of {LAYOUTS}, got {rankdir!r}")
-        if (
-            isinstance(precision, bool) or not isinstance(precision, int)
-            or not 0 <= precision <= 12
-        ):
+        if not is_int(precision) or not 0 <= precision <= 12:
             raise ValueError(f"Stepper: precision must be an int from 0 to 12, got {precision!r}")
         if fold not in FOLDS:
             raise ValueError(f"Stepper: fold must be one of {FOLDS}, got {fold!r}")
-        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        if not is_int(max_nodes) or max_nodes < 1:
             raise ValueError(f"Stepper: max_nodes must be an int >= 1, got {max_nodes!r}")
         self.trace = trace
         self.precision = precision
@@ -491,7 +489,7 @@ def _parameters(
 def _learning_rate(lr: float | None, has_params: bool) -> float | None:
     if lr is None:
         return 0.1 if has_params else None
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr < 0:
+    if not is_number(lr) or not math.isfinite(lr) or lr < 0:
         raise ValueError(f"Stepper: lr must be a finite number >= 0, got {lr!r}")
     if not has_params:
         raise ValueError("Stepper: lr needs params: the parameters that SGD updates")
@@ -513,10 +511,7 @@ def _sample(
         leaf = by_name.get(key) if isinstance(key, str) else key
         if not isinstance(leaf, Value) or leaf not in position or leaf.op is not None:
             raise ValueError(f"Stepper: a sample binds {key!r}, which is not a leaf of this graph")
-        if (
-            isinstance(number, bool) or not isinstance(number, (int, float))
-            or not math.isfinite(number)
-        ):
+        if not is_number(number) or not math.isfinite(number):
             raise ValueError(
                 f"Stepper: a sample gives {key!r} the value {number!r}; expected a finite number"
             )
