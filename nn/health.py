@@ -20,22 +20,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from statistics import pstdev
 from typing import Any
 
 import autograd_lite as ag
 from autograd_lite import Value
 
 SAMPLES = 256
-STATISTICS = ("act_mean", "act_std", "dead", "saturated", "grad_std", "update_ratio")
 SATURATION_MARGIN = 0.03
-
-
-def std(values: Sequence[float]) -> float:
-    """The population standard deviation of `values` (0.0 for fewer than two)."""
-    if len(values) < 2:
-        return 0.0
-    mean = math.fsum(values) / len(values)
-    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
 
 
 def check_model(model: object) -> list[Any]:
@@ -64,7 +56,7 @@ def activation_statistics(model: object, X: Sequence[Sequence[float]]) -> dict[s
             rows = [layer(row) for row in rows]
             outputs = [value.data for row in rows for value in row]
             results[f"layers.{index}.act_mean"] = math.fsum(outputs) / len(outputs)
-            results[f"layers.{index}.act_std"] = std(outputs)
+            results[f"layers.{index}.act_std"] = pstdev(outputs)
             if layer.activation == "relu":
                 dead_units = sum(
                     all(row[unit].data <= 0.0 for row in rows) for unit in range(layer.nout)
@@ -82,7 +74,7 @@ def activation_statistics(model: object, X: Sequence[Sequence[float]]) -> dict[s
 def gradient_statistics(model: object) -> dict[str, float]:
     """grad_std per layer, from the grads of the last backward pass."""
     return {
-        f"layers.{index}.grad_std": std([w.grad for w in layer_weights(layer)])
+        f"layers.{index}.grad_std": pstdev([w.grad for w in layer_weights(layer)])
         for index, layer in enumerate(check_model(model))
     }
 
@@ -97,8 +89,8 @@ def update_statistics(model: object, before: list[list[float]]) -> dict[str, flo
     results: dict[str, float] = {}
     for index, (layer, old) in enumerate(zip(check_model(model), before)):
         new = [w.data for w in layer_weights(layer)]
-        spread = std(old)
-        update = std([n - o for n, o in zip(new, old)])
+        spread = pstdev(old)
+        update = pstdev([n - o for n, o in zip(new, old)])
         # Weights that are all equal have no spread to compare with: nan, not a number
         # that would read as a huge or a tiny update.
         results[f"layers.{index}.update_ratio"] = update / spread if spread else math.nan
