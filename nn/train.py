@@ -141,7 +141,7 @@ def _objective(
 ) -> Value:
     total = loss_function(outputs, targets)
     if l2:
-        total = total + l2 * ag.sum([p * p for p in model.parameters()])
+        total = total + losses.l2_penalty(model.parameters(), l2)
     return total
 
 
