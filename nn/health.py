@@ -1,8 +1,8 @@
 """Training-health statistics of an MLP, per layer, as in Karpathy's "activations and gradients".
 
 For each layer of a model with a `layers` list (an `MLP`); `fit(..., health=True)`
-measures the activations on the first `SAMPLES` training inputs and the gradients and
-update of the epoch's last step:
+adds a `HealthMonitor`, which measures the activations on the first `SAMPLES` training
+inputs and the gradients and update of the epoch's last step:
 - ``act_mean``, ``act_std``: mean and standard deviation of the layer's outputs
   (after its activation) over every sample and unit;
 - ``dead`` (ReLU layers): the fraction of units that output 0 for every input;
@@ -25,6 +25,8 @@ from typing import Any
 
 import autograd_lite as ag
 from autograd_lite import Value
+
+from .callbacks import Callback, Run
 
 SAMPLES = 256
 SATURATION_MARGIN = 0.03
@@ -95,3 +97,31 @@ def update_statistics(model: object, before: list[list[float]]) -> dict[str, flo
         # that would read as a huge or a tiny update.
         results[f"layers.{index}.update_ratio"] = update / spread if spread else math.nan
     return results
+
+
+class HealthMonitor(Callback):
+    """The `fit` callback of `health=True`: records the statistics once per epoch into the
+    History, from the activations on the first `SAMPLES` training inputs (the same every
+    epoch) and the gradients and update of the epoch's last step."""
+
+    def __init__(self, model: object) -> None:
+        check_model(model)
+        self.statistics: dict[str, float] = {}
+        self.before: list[list[float]] = []
+
+    def on_step_begin(self, run: Run) -> None:
+        """Before the epoch's last step: activations, gradients and the weights."""
+        if run.batch == run.batches - 1:
+            self.statistics = activation_statistics(run.model, run.X[:SAMPLES])
+            self.statistics.update(gradient_statistics(run.model))
+            self.before = weight_snapshot(run.model)
+
+    def on_step_end(self, run: Run) -> None:
+        """After the epoch's last step: the update."""
+        if run.batch == run.batches - 1:
+            self.statistics.update(update_statistics(run.model, self.before))
+
+    def on_epoch_end(self, run: Run) -> None:
+        """Record the epoch's statistics as "layers.{i}.{statistic}"."""
+        for name, value in self.statistics.items():
+            run.history.add(name, value)
