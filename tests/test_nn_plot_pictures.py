@@ -64,7 +64,14 @@ def test_plot_true_updates_one_picture_in_place_in_jupyter():
             "    optimizer=optim.Adam(model.parameters(), lr=0.05), epochs=12,\n"
             "    plot=True, progress=False, callbacks=[lambda h: None])\n"
             "print(history.epochs)"
-        )
+        ),
+        nbformat.v4.new_code_cell(
+            "import matplotlib.pyplot as plt\n"
+            "from autograd_lite.nn import plot\n"
+            "plot.use_svg_figures()\n"
+            "for _ in range(2):\n"
+            "    plt.plot([1, 2, 3], [3, 1, 2]); plt.title('twice'); plt.show()"
+        ),
     ]
     updates = []
 
@@ -83,3 +90,9 @@ def test_plot_true_updates_one_picture_in_place_in_jupyter():
     assert len(updates) == 11
     assert len(set(updates)) == 1  # always the same picture
     assert [o.text for o in outputs if o.output_type == "stream"] == ["12\n"]
+    # use_svg_figures: figures are SVG, text as text, no date, the same on every drawing.
+    first, second = (o.data for o in notebook.cells[1].outputs)
+    assert set(first) == {"image/svg+xml", "text/plain"}
+    svg = first["image/svg+xml"]
+    assert ">twice</text>" in svg and "DejaVuSans" not in svg and "dc:date" not in svg
+    assert second["image/svg+xml"] == svg
