@@ -67,7 +67,7 @@ def _as_value(x: Output) -> Value:
     return x if isinstance(x, Value) else Value(float(x))
 
 
-def _target(where: str, index: int, target: object, allowed: tuple[float, ...] | None) -> float:
+def _target(where: str, index: int, target: object) -> float:
     if isinstance(target, Value):
         target = target.data
     if isinstance(target, bool) or not isinstance(target, numbers.Real):
@@ -75,8 +75,6 @@ def _target(where: str, index: int, target: object, allowed: tuple[float, ...] |
     if not math.isfinite(target):
         # A nan or infinite target makes the loss and every gradient nan, silently.
         raise ValueError(f"{where}: targets[{index}] must be a finite number, got {target!r}")
-    if allowed is not None and target not in allowed:
-        raise ValueError(f"{where}: targets[{index}] must be one of {allowed}, got {target!r}")
     return float(target)
 
 
@@ -144,7 +142,7 @@ def mse(outputs: Any, targets: Any) -> Value:
         if width is None:
             if _is_sequence(output):
                 raise ValueError(f"mse: outputs[{index}] is a row, but outputs[0] is not")
-            checked.append(_target("mse", index, target, None))
+            checked.append(_target("mse", index, target))
             continue
         if not _is_sequence(output) or len(output) != width:
             raise ValueError(
@@ -154,12 +152,12 @@ def mse(outputs: Any, targets: Any) -> Value:
             raise ValueError(
                 f"mse: targets[{index}] must be a row of {width} numbers, got {target!r}"
             )
-        checked.append([_target("mse", index, t, None) for t in target])
+        checked.append([_target("mse", index, t) for t in target])
     return _mean([_squared_error(o, t) for o, t in zip(outputs, checked)])
 
 
 def _probability_target(where: str, index: int, target: object) -> float:
-    value = _target(where, index, target, None)
+    value = _target(where, index, target)
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{where}: targets[{index}] must be in [0, 1], got {target!r}")
     return value
@@ -242,7 +240,7 @@ def hinge(scores: Any, labels: Any) -> Value:
     scores, labels = _scalar_batch("hinge", scores, labels)
     checked = []
     for index, label in enumerate(labels):
-        value = _target("hinge", index, label, None)
+        value = _target("hinge", index, label)
         if value not in (-1.0, 1.0):
             raise ValueError(
                 f"hinge: targets[{index}] must be -1 or +1, got {label!r}; 0/1 labels become "

@@ -167,6 +167,11 @@ def _optimizer_for(
     """The given optimizer, checked against the model and the scheduler, or the default."""
     if optimizer is None:
         optimizer = Adam(model.parameters(), lr=DEFAULT_LR)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"fit: optimizer must be an nn.optim optimizer (optim.SGD, optim.Adam), got "
+            f"{optimizer!r}"
+        )
     own = {id(p) for p in model.parameters()}
     foreign = sum(id(p) not in own for p in optimizer.params)
     if foreign:

@@ -228,6 +228,8 @@ def test_fit_refuses_the_optimizer_of_another_model():
                        r"model's .* optim\.Adam\(model\.parameters\(\), lr=\.\.\.\)$"):
         train.fit(new, X, Y, loss="cross_entropy", optimizer=optimizer, progress=False)
     assert [p.data for p in old.parameters()] == [p.data for p in new.parameters()]
+    with pytest.raises(TypeError, match=r"optimizer must be an nn\.optim optimizer .* got 'adam'"):
+        train.fit(new, X, Y, loss="cross_entropy", optimizer="adam", progress=False)
     # Some of the model's own parameters (the others frozen) are fine.
     first_layer = new.layers[0].neurons[0].parameters()
     frozen = [p.data for p in new.layers[0].neurons[1].parameters()]
