@@ -3,10 +3,11 @@
 Import it as ``from autograd_lite import nn`` (like ``torch.nn``); ``nn.fit`` trains a model.
 """
 
-from . import data, functional, losses, optim, train
+from . import callbacks, data, functional, losses, optim, train
 from .module import MLP, Layer, Module, Neuron
 from .train import fit
 
 __all__ = [
-    "MLP", "Layer", "Module", "Neuron", "data", "fit", "functional", "losses", "optim", "train",
+    "MLP", "Layer", "Module", "Neuron", "callbacks", "data", "fit", "functional", "losses",
+    "optim", "train",
 ]

@@ -1,5 +1,8 @@
 """fit's compiled training step: the model's forward and backward over a batch as generated code.
 
+The loss of each sample is `nn.losses.SAMPLE_LOSSES[loss]`, the function the named
+loss averages, compiled by `ag.compile` with the targets as inputs.
+
 `compile_step` returns a `CompiledStep` for a model and a named loss, or None
 (with the reason) when they cannot be compiled: a loss given as a function
 (it may read labels as numbers, which compiled code would freeze),
@@ -16,37 +19,8 @@ from typing import Any
 import autograd_lite as ag
 from autograd_lite import Value
 
-from .functional import logsumexp, softplus
+from .losses import SAMPLE_LOSSES, l2_penalty, one_hot
 from .module import Module
-
-
-def _mse(output: Any, target: Any) -> Value:
-    outputs = output if isinstance(output, list) else [output]
-    targets = target if isinstance(target, (list, tuple)) else [target]
-    squares = [(o - t) * (o - t) for o, t in zip(outputs, targets)]
-    return ag.sum(squares) / len(squares)
-
-
-def _hinge(score: Any, label: Any) -> Value:
-    return ag.relu(1.0 - label * score)
-
-
-def _logistic(logit: Any, target: Value) -> Value:
-    product: Value = target * logit
-    return softplus(logit) - product
-
-
-def _cross_entropy(logits: Any, one_hot: Any) -> Value:
-    return logsumexp(logits) - ag.dot(one_hot, logits)
-
-
-SAMPLE_LOSSES: dict[str, Callable[[Any, Any], Value]] = {
-    "mse": _mse,
-    "hinge": _hinge,
-    "binary_cross_entropy_with_logits": _logistic,
-    "cross_entropy": _cross_entropy,
-}
-"""Per-sample versions of fit's named losses, with the target as a Value."""
 
 
 class CompiledStep:
@@ -63,7 +37,7 @@ class CompiledStep:
             total = sample_loss(output, target)
             if l2:
                 # The same for every sample: computed once, outside the generated loop.
-                total = total + l2 * ag.sum([p * p for p in params])
+                total = total + l2_penalty(params, l2)
             return total, output
 
         self.compiled = ag.compile(objective, wrt=params, batch=(0, 1), has_aux=True)
@@ -71,12 +45,7 @@ class CompiledStep:
     def targets(self, y: Sequence[Any]) -> Sequence[Any]:
         if not self.classes:
             return y
-        rows = []
-        for target in y:
-            row = [0.0] * self.classes
-            row[int(target)] = 1.0
-            rows.append(row)
-        return rows
+        return [one_hot(int(target), self.classes) for target in y]
 
     def __call__(self, X: Sequence[Sequence[Any]], y: Sequence[Any]) -> tuple[Value, list[Any]]:
         """(the batch's objective as a leaf, the model's outputs); sets every `.grad`."""

@@ -1,8 +1,8 @@
 """Training-health statistics of an MLP, per layer, as in Karpathy's "activations and gradients".
 
 For each layer of a model with a `layers` list (an `MLP`); `fit(..., health=True)`
-measures the activations on the first `SAMPLES` training inputs and the gradients and
-update of the epoch's last step:
+adds a `HealthMonitor`, which measures the activations on the first `SAMPLES` training
+inputs and the gradients and update of the epoch's last step:
 - ``act_mean``, ``act_std``: mean and standard deviation of the layer's outputs
   (after its activation) over every sample and unit;
 - ``dead`` (ReLU layers): the fraction of units that output 0 for every input;
@@ -20,22 +20,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from statistics import pstdev
 from typing import Any
 
 import autograd_lite as ag
 from autograd_lite import Value
 
+from .callbacks import Callback, Run
+
 SAMPLES = 256
-STATISTICS = ("act_mean", "act_std", "dead", "saturated", "grad_std", "update_ratio")
 SATURATION_MARGIN = 0.03
-
-
-def std(values: Sequence[float]) -> float:
-    """The population standard deviation of `values` (0.0 for fewer than two)."""
-    if len(values) < 2:
-        return 0.0
-    mean = math.fsum(values) / len(values)
-    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
 
 
 def check_model(model: object) -> list[Any]:
@@ -64,7 +58,7 @@ def activation_statistics(model: object, X: Sequence[Sequence[float]]) -> dict[s
             rows = [layer(row) for row in rows]
             outputs = [value.data for row in rows for value in row]
             results[f"layers.{index}.act_mean"] = math.fsum(outputs) / len(outputs)
-            results[f"layers.{index}.act_std"] = std(outputs)
+            results[f"layers.{index}.act_std"] = pstdev(outputs)
             if layer.activation == "relu":
                 dead_units = sum(
                     all(row[unit].data <= 0.0 for row in rows) for unit in range(layer.nout)
@@ -82,7 +76,7 @@ def activation_statistics(model: object, X: Sequence[Sequence[float]]) -> dict[s
 def gradient_statistics(model: object) -> dict[str, float]:
     """grad_std per layer, from the grads of the last backward pass."""
     return {
-        f"layers.{index}.grad_std": std([w.grad for w in layer_weights(layer)])
+        f"layers.{index}.grad_std": pstdev([w.grad for w in layer_weights(layer)])
         for index, layer in enumerate(check_model(model))
     }
 
@@ -97,9 +91,37 @@ def update_statistics(model: object, before: list[list[float]]) -> dict[str, flo
     results: dict[str, float] = {}
     for index, (layer, old) in enumerate(zip(check_model(model), before)):
         new = [w.data for w in layer_weights(layer)]
-        spread = std(old)
-        update = std([n - o for n, o in zip(new, old)])
+        spread = pstdev(old)
+        update = pstdev([n - o for n, o in zip(new, old)])
         # Weights that are all equal have no spread to compare with: nan, not a number
         # that would read as a huge or a tiny update.
         results[f"layers.{index}.update_ratio"] = update / spread if spread else math.nan
     return results
+
+
+class HealthMonitor(Callback):
+    """The `fit` callback of `health=True`: records the statistics once per epoch into the
+    History, from the activations on the first `SAMPLES` training inputs (the same every
+    epoch) and the gradients and update of the epoch's last step."""
+
+    def __init__(self, model: object) -> None:
+        check_model(model)
+        self.statistics: dict[str, float] = {}
+        self.before: list[list[float]] = []
+
+    def on_step_begin(self, run: Run) -> None:
+        """Before the epoch's last step: activations, gradients and the weights."""
+        if run.batch == run.batches - 1:
+            self.statistics = activation_statistics(run.model, run.X[:SAMPLES])
+            self.statistics.update(gradient_statistics(run.model))
+            self.before = weight_snapshot(run.model)
+
+    def on_step_end(self, run: Run) -> None:
+        """After the epoch's last step: the update."""
+        if run.batch == run.batches - 1:
+            self.statistics.update(update_statistics(run.model, self.before))
+
+    def on_epoch_end(self, run: Run) -> None:
+        """Record the epoch's statistics as "layers.{i}.{statistic}"."""
+        for name, value in self.statistics.items():
+            run.history.add(name, value)

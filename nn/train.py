@@ -6,24 +6,22 @@ import math
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
-
-# The ignore is for installs without types-tqdm; with it, tqdm is fully typed.
-from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
 
 import autograd_lite as ag
 from autograd_lite import Value
 
-from . import health as health_module
 from . import losses
+from .callbacks import Callback, History, Progress, Run
 from .compiled_step import compile_step
 from .data import batches
+from .health import HealthMonitor
 from .module import Module
 from .optim import Adam, LRScheduler, Optimizer
-from .plot import TrainingPlot, in_jupyter
+from .plot import TrainingPlot
 
 LossFunction = Callable[[list[Any], list[Any]], Value]
+Step = Callable[[list[Any], list[Any]], tuple[Value, list[Any]]]
 
 LOSSES: dict[str, LossFunction] = {
     "mse": losses.mse,
@@ -33,34 +31,8 @@ LOSSES: dict[str, LossFunction] = {
     "hinge": losses.hinge,
 }
 
-
-@dataclass
-class History:
-    """Per-epoch records of a `fit` run: "loss", each metric, "val_" versions of them and,
-    with `health=True`, "layers.{i}.{statistic}" (see `nn.health`)."""
-
-    records: dict[str, list[float]] = field(default_factory=dict)
-    seconds: list[float] = field(default_factory=list)
-    """Wall-clock seconds of each epoch."""
-    final: dict[str, float] = field(default_factory=dict)
-    """Loss and metrics of the trained model on the training data, measured after the run."""
-
-    def __getitem__(self, name: str) -> list[float]:
-        return self.records[name]
-
-    def add(self, name: str, value: float) -> None:
-        """Append `value` to the list of `name`."""
-        self.records.setdefault(name, []).append(value)
-
-    @property
-    def loss(self) -> list[float]:
-        """The training loss of each epoch."""
-        return self.records.get("loss", [])
-
-    @property
-    def epochs(self) -> int:
-        """How many epochs were recorded."""
-        return len(self.loss)
+DEFAULT_LR = 0.01
+"""The learning rate of fit's default optimizer, Adam(model.parameters(), lr=DEFAULT_LR)."""
 
 
 def _output_data(output: Any) -> float | list[float]:
@@ -141,7 +113,7 @@ def _objective(
 ) -> Value:
     total = loss_function(outputs, targets)
     if l2:
-        total = total + l2 * ag.sum([p * p for p in model.parameters()])
+        total = total + losses.l2_penalty(model.parameters(), l2)
     return total
 
 
@@ -164,9 +136,6 @@ def evaluate(
     return results
 
 
-Callback = Callable[["History"], None]
-
-
 def _check_finite(name: str, value: object, minimum: float = 0.0) -> float:
     if (
         isinstance(value, bool)
@@ -176,6 +145,126 @@ def _check_finite(name: str, value: object, minimum: float = 0.0) -> float:
     ):
         raise ValueError(f"{name} must be a finite number >= {minimum:g}, got {value!r}")
     return float(value)
+
+
+def _check_data(X: Sequence[Any], y: Sequence[Any], epochs: object, batch_size: object) -> None:
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative int, got {epochs!r}")
+    if len(X) != len(y) or not X:
+        raise ValueError(
+            f"fit: expected equally many inputs and targets (at least one), got "
+            f"{len(X)} and {len(y)}"
+        )
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+
+
+def _optimizer_for(
+    model: Module[Any], optimizer: Optimizer | None, scheduler: LRScheduler | None
+) -> Optimizer:
+    """The given optimizer, checked against the model and the scheduler, or the default."""
+    if optimizer is None:
+        optimizer = Adam(model.parameters(), lr=DEFAULT_LR)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"fit: optimizer must be an nn.optim optimizer (optim.SGD, optim.Adam), got "
+            f"{optimizer!r}"
+        )
+    own = {id(p) for p in model.parameters()}
+    foreign = sum(id(p) not in own for p in optimizer.params)
+    if foreign:
+        raise ValueError(
+            f"fit: {foreign} of the optimizer's {len(optimizer.params)} parameters are not "
+            "this model's (re-running a notebook cell makes a new model but keeps the old "
+            "optimizer); make the optimizer from this model: "
+            f"optim.{type(optimizer).__name__}(model.parameters(), lr=...)"
+        )
+    if scheduler is not None and scheduler.optimizer is not optimizer:
+        raise ValueError(
+            "fit: the scheduler sets the learning rate of another optimizer than the one fit "
+            "steps; make it from fit's optimizer, e.g. "
+            f"optim.{type(scheduler).__name__}(optimizer, ...)"
+        )
+    return optimizer
+
+
+def _callbacks(
+    callbacks: Sequence[Callback | Callable[[History], None]],
+    run: Run,
+    progress: bool,
+    plot: bool,
+    health: bool,
+) -> list[Callback]:
+    """The callbacks of a run: health, progress, the user's, then the plot."""
+    chosen: list[Callback] = []
+    if health:
+        chosen.append(HealthMonitor(run.model))
+    if progress:
+        chosen.append(Progress())
+    for index, callback in enumerate(callbacks):
+        if isinstance(callback, Callback):
+            chosen.append(callback)
+        elif callable(callback):
+            chosen.append(_EveryEpoch(callback))
+        else:
+            raise TypeError(
+                f"callbacks[{index}] must be a Callback or callable(history), got {callback!r}"
+            )
+    if plot:
+        chosen.append(TrainingPlot(run.model, run.X, run.y, epochs=run.epochs))
+    return chosen
+
+
+class _EveryEpoch(Callback):
+    """A function f(history) as a callback: called after every epoch."""
+
+    def __init__(self, function: Callable[[History], None]) -> None:
+        self.function = function
+
+    def on_epoch_end(self, run: Run) -> None:
+        self.function(run.history)
+
+
+def _interpreted_step(
+    model: Module[Any], loss_function: LossFunction, l2: float, optimizer: Optimizer
+) -> Step:
+    def step(X_batch: list[Any], y_batch: list[Any]) -> tuple[Value, list[Any]]:
+        outputs = [model(x) for x in X_batch]
+        total = _objective(loss_function, outputs, y_batch, model, l2)
+        optimizer.zero_grad()
+        total.backward()
+        return total, outputs
+
+    return step
+
+
+def _train_epoch(
+    run: Run,
+    step: Step,
+    epoch_batches: list[tuple[list[Any], list[Any]]],
+    hooks: list[Callback],
+    metrics: Sequence[str],
+) -> dict[str, float]:
+    """One optimizer step per batch; the loss and metrics averaged over the batches."""
+    threshold = decision_threshold(run.model)
+    run.batches = len(epoch_batches)
+    sums = dict.fromkeys(["loss", *metrics], 0.0)
+    for number, (X_batch, y_batch) in enumerate(epoch_batches):
+        run.batch = number
+        total, outputs = step(X_batch, y_batch)
+        run.loss = total.data
+        for hook in hooks:
+            hook.on_step_begin(run)
+        run.optimizer.step()
+        for hook in hooks:
+            hook.on_step_end(run)
+        weight = len(X_batch) / len(run.X)
+        sums["loss"] += weight * total.data
+        for name in metrics:
+            sums[name] += weight * accuracy(outputs, y_batch, threshold)
+    return sums
 
 
 def fit(
@@ -192,7 +281,7 @@ def fit(
     l2: float = 0.0,
     scheduler: LRScheduler | None = None,
     seed: int | None = None,
-    callbacks: Sequence[Callback] = (),
+    callbacks: Sequence[Callback | Callable[[History], None]] = (),
     plot: bool = False,
     health: bool = False,
     compile: bool = True,
@@ -201,170 +290,67 @@ def fit(
 
     `loss` is a name from `LOSSES` or a callable(outputs, targets) -> Value;
     `l2` adds l2 * sum(p * p) over the parameters. `optimizer` defaults to
-    Adam(lr=0.01). `batch_size=None` is full-batch: one step per epoch; else
-    the data is shuffled (seeded by `seed`) into mini-batches. Training loss and
-    metrics of an epoch are averaged over its batches, from the forward passes
-    before each step; "val_" entries are measured after the epoch. `scheduler`
-    is stepped once per epoch. After the last epoch, `history.final` holds
-    loss and metrics of the trained model on (X, y).
+    Adam(model.parameters(), lr=0.01); a given one must update this model's
+    parameters (ValueError otherwise, as when a re-run notebook cell made a new
+    model but kept the old optimizer). `batch_size=None` is full-batch: one
+    step per epoch; else the data is shuffled (seeded by `seed`) into
+    mini-batches. Training loss and metrics of an epoch are averaged over its
+    batches, from the forward passes before each step; "val_" entries are
+    measured after the epoch. `scheduler` is stepped once per epoch. After the
+    last epoch, `history.final` holds loss and metrics of the trained model on
+    (X, y).
 
-    `progress=False` prints nothing. Otherwise a tqdm bar (the notebook widget in
-    Jupyter) shows the running figures, or, when stderr is not a terminal, one
-    line per tenth of the epochs; the bar's last reading and the last line are
-    `history.final`. `callbacks` are called with the History after each epoch;
-    `plot=True` adds an `nn.plot.TrainingPlot` that redraws the loss curves (and,
-    for 2-D inputs, the decision boundary) in place in Jupyter, and does nothing
-    elsewhere. `health=True` records per-layer statistics (see `nn.health`) once
-    per epoch as "layers.{i}.{statistic}" entries: activations on the first
-    `nn.health.SAMPLES` training inputs (the same ones every epoch), gradients and
-    update sizes of the epoch's last step.
+    `callbacks` are `nn.callbacks.Callback`s, or functions f(history) called
+    after every epoch. The options below add built-in callbacks: `health=True`
+    an `nn.health.HealthMonitor` (per-layer statistics as "layers.{i}.{statistic}"
+    entries), `progress=True` an `nn.callbacks.Progress` (a tqdm bar, or a line
+    per tenth of the epochs when stderr is not a terminal; `progress=False`
+    prints nothing), `plot=True` an `nn.plot.TrainingPlot` (live loss curves
+    and decision boundary in Jupyter, nothing elsewhere).
 
     `compile=True` (the default) runs each step as code generated by
     `ag.compile` when the model and a named loss allow it (see
     `nn.compiled_step`), else it says why on stderr and interprets;
     `compile=False` always interprets.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative int, got {epochs!r}")
-    if len(X) != len(y) or not X:
-        raise ValueError(
-            f"fit: expected equally many inputs and targets (at least one), got "
-            f"{len(X)} and {len(y)}"
-        )
-    if batch_size is not None and (
-        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    _check_data(X, y, epochs, batch_size)
     l2 = _check_finite("l2", l2)
     loss_function = _loss_function(loss)
     _check_metrics(metrics)
-    if health:
-        health_module.check_model(model)
-    all_callbacks = list(callbacks)
-    for index, callback in enumerate(all_callbacks):
-        if not callable(callback):
-            raise TypeError(f"callbacks[{index}] must be callable(history), got {callback!r}")
-    if plot:
-        all_callbacks.append(TrainingPlot(model, X, y, epochs=epochs))
-    if optimizer is None:
-        optimizer = Adam(model.parameters(), lr=0.01)
-    threshold = decision_threshold(model)
-    step = None
+    optimizer = _optimizer_for(model, optimizer, scheduler)
+    run = Run(model, optimizer, X, y, epochs, History())
+    hooks = _callbacks(callbacks, run, progress, plot, health)
+    step = _interpreted_step(model, loss_function, l2, optimizer)
     if compile and epochs:
-        step, why_not = compile_step(model, X, y, loss, loss_function, l2)
-        if step is None and progress:
+        compiled, why_not = compile_step(model, X, y, loss, loss_function, l2)
+        if compiled is not None:
+            step = compiled
+        elif progress:
             print(f"fit: not compiled ({why_not}); interpreting", file=sys.stderr)
-    history = History()
-    reporter = _Progress(epochs, enabled=progress)
     try:
-        for epoch in range(epochs):
+        for hook in hooks:
+            hook.on_fit_begin(run)
+        for epoch in range(1, epochs + 1):
             started = time.perf_counter()
-            sums: dict[str, float] = {}
+            run.epoch = epoch
             if batch_size is None:
                 epoch_batches: list[tuple[list[Any], list[Any]]] = [(list(X), list(y))]
             else:
-                batch_seed = None if seed is None else seed + epoch
+                batch_seed = None if seed is None else seed + epoch - 1
                 epoch_batches = list(batches(X, y, batch_size, shuffle=True, seed=batch_seed))
-            for number, (X_batch, y_batch) in enumerate(epoch_batches):
-                if step is not None:
-                    total, outputs = step(X_batch, y_batch)
-                else:
-                    outputs = [model(x) for x in X_batch]
-                    total = _objective(loss_function, outputs, y_batch, model, l2)
-                    optimizer.zero_grad()
-                    total.backward()
-                measure = health and number == len(epoch_batches) - 1
-                if measure:
-                    statistics = health_module.activation_statistics(
-                        model, X[: health_module.SAMPLES]
-                    )
-                    statistics.update(health_module.gradient_statistics(model))
-                    before = health_module.weight_snapshot(model)
-                optimizer.step()
-                if measure:
-                    statistics.update(health_module.update_statistics(model, before))
-                weight = len(X_batch) / len(X)
-                sums["loss"] = sums.get("loss", 0.0) + weight * total.data
-                for name in metrics:
-                    sums[name] = sums.get(name, 0.0) + weight * accuracy(
-                        outputs, y_batch, threshold
-                    )
-            for name, value in sums.items():
-                history.add(name, value)
+            for name, value in _train_epoch(run, step, epoch_batches, hooks, metrics).items():
+                run.history.add(name, value)
             if validation is not None:
-                X_val, y_val = validation
-                results = evaluate(model, X_val, y_val, loss_function, metrics, l2)
+                results = evaluate(model, *validation, loss_function, metrics, l2)
                 for name, value in results.items():
-                    history.add("val_" + name, value)
-            if health:
-                for name, value in statistics.items():
-                    history.add(name, value)
+                    run.history.add("val_" + name, value)
             if scheduler is not None:
                 scheduler.step()
-            history.seconds.append(time.perf_counter() - started)
-            reporter.epoch_done(epoch + 1, _reading(history))
-            for callback in all_callbacks:
-                callback(history)
-        history.final = evaluate(model, X, y, loss_function, metrics, l2)
-        reporter.finish(history.final)
+            run.history.seconds.append(time.perf_counter() - started)
+            for hook in hooks:
+                hook.on_epoch_end(run)
+        run.history.final = evaluate(model, X, y, loss_function, metrics, l2)
     finally:
-        reporter.close()
-    return history
-
-
-def _reading(history: History) -> dict[str, float]:
-    """The latest loss, metrics and their validation versions (not the health statistics)."""
-    return {
-        name: values[-1]
-        for name, values in history.records.items()
-        if not name.startswith("layers.") and values
-    }
-
-
-def _format(reading: dict[str, float]) -> str:
-    return " ".join(f"{name}={value:.4f}" for name, value in reading.items())
-
-
-class _Progress:
-    """fit's progress: a tqdm bar on a terminal or in Jupyter, else a line per tenth of the run."""
-
-    def __init__(self, epochs: int, enabled: bool) -> None:
-        self.epochs = epochs
-        self.bar: Any = None
-        self.lines = False
-        if not enabled:
-            return
-        if in_jupyter() or _is_terminal(sys.stderr):
-            self.bar = tqdm(total=epochs, desc="fit", unit="epoch")
-        else:
-            self.lines = True
-            self.every = max(1, math.ceil(epochs / 10))
-            self.started = time.perf_counter()
-
-    def epoch_done(self, epoch: int, reading: dict[str, float]) -> None:
-        if self.bar is not None:
-            self.bar.set_postfix({name: f"{value:.4f}" for name, value in reading.items()}, False)
-            self.bar.update(1)
-        elif self.lines and epoch % self.every == 0 and epoch != self.epochs:
-            self._line(f"epoch {epoch}/{self.epochs}", reading)
-
-    def finish(self, final: dict[str, float]) -> None:
-        if self.bar is not None:
-            self.bar.set_postfix({name: f"{value:.4f}" for name, value in final.items()})
-        elif self.lines:
-            self._line(f"done: {self.epochs} epochs", final)
-
-    def _line(self, where: str, reading: dict[str, float]) -> None:
-        elapsed = time.perf_counter() - self.started
-        print(f"fit: {where} [{elapsed:.1f}s] {_format(reading)}", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def _is_terminal(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):  # no isatty, or a closed stream
-        return False
+        for hook in hooks:
+            hook.on_fit_end(run)
+    return run.history

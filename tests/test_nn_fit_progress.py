@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from autograd_lite import Value
-from autograd_lite.nn import MLP, data, health, losses, optim, plot, train
+from autograd_lite.nn import MLP, callbacks, data, health, losses, optim, plot, train
 
 X, Y = data.make_blobs(24, centers=[[0, 0], [3, 3]], std=0.5, seed=3)
 
@@ -79,7 +79,7 @@ def test_callbacks_see_each_epoch_and_a_non_callable_is_refused():
         callbacks=[lambda history: seen.append(list(history.loss))],
     )
     assert [len(losses_so_far) for losses_so_far in seen] == [1, 2, 3]
-    with pytest.raises(TypeError, match=r"callbacks\[0\] must be callable"):
+    with pytest.raises(TypeError, match=r"callbacks\[0\] must be a Callback or callable\("):
         train.fit(MLP(2, [2], seed=0), X, Y, epochs=1, progress=False, callbacks=[3])
 
 
@@ -167,3 +167,89 @@ def test_health_needs_layers():
 
     with pytest.raises(TypeError, match="health statistics need a model with a `layers` list"):
         train.fit(NoLayers(), [[1.0]], [1.0], epochs=1, progress=False, health=True)
+
+
+class Recorder(callbacks.Callback):
+    def __init__(self):
+        self.calls = []
+
+    def on_fit_begin(self, run):
+        self.calls.append(("fit_begin", run.epochs))
+
+    def on_step_begin(self, run):
+        # The gradients of this batch are there, the weights not yet moved.
+        self.grads = [p.grad for p in run.model.parameters()]
+        self.weights = [p.data for p in run.model.parameters()]
+        self.calls.append(("step_begin", run.epoch, run.batch, run.batches))
+
+    def on_step_end(self, run):
+        lr = run.optimizer.lr
+        moved = [p.data for p in run.model.parameters()]
+        assert moved == pytest.approx([w - lr * g for w, g in zip(self.weights, self.grads)])
+        self.calls.append(("step_end", run.epoch, run.batch))
+
+    def on_epoch_end(self, run):
+        self.calls.append(("epoch_end", run.epoch, run.history.epochs))
+
+    def on_fit_end(self, run):
+        self.calls.append(("fit_end", bool(run.history.final)))
+
+
+def test_a_callback_sees_every_hook_in_order():
+    model = MLP(2, [2], seed=0)
+    recorder = Recorder()
+    train.fit(model, X, Y, loss="cross_entropy", epochs=2, batch_size=16, progress=False,
+              optimizer=optim.SGD(model.parameters(), lr=0.1), callbacks=[recorder])
+    # 24 samples in batches of 16: two steps per epoch.
+    epoch = [("step_begin", 1, 0, 2), ("step_end", 1, 0), ("step_begin", 1, 1, 2),
+             ("step_end", 1, 1), ("epoch_end", 1, 1)]
+    second = [(call[0], 2, *call[2:]) for call in epoch[:-1]] + [("epoch_end", 2, 2)]
+    assert recorder.calls == [("fit_begin", 2), *epoch, *second, ("fit_end", True)]
+
+
+def test_on_fit_end_runs_when_training_stops_with_an_error():
+    class Stop(callbacks.Callback):
+        def on_epoch_end(self, run):
+            raise KeyboardInterrupt
+
+    recorder = Recorder()
+    model = MLP(2, [2], seed=0)
+    with pytest.raises(KeyboardInterrupt):
+        train.fit(model, X, Y, loss="cross_entropy", epochs=3, progress=False,
+                  optimizer=optim.SGD(model.parameters(), lr=0.1), callbacks=[Stop(), recorder])
+    assert recorder.calls[-1] == ("fit_end", False)  # no final reading
+
+
+def test_fit_refuses_the_optimizer_of_another_model():
+    old = MLP(2, [2], seed=0)
+    optimizer = optim.Adam(old.parameters(), lr=0.1)
+    new = MLP(2, [2], seed=0)  # a re-run notebook cell: a new model, the old optimizer
+    with pytest.raises(ValueError, match=r"^fit: 6 of the optimizer's 6 parameters are not this "
+                       r"model's .* optim\.Adam\(model\.parameters\(\), lr=\.\.\.\)$"):
+        train.fit(new, X, Y, loss="cross_entropy", optimizer=optimizer, progress=False)
+    assert [p.data for p in old.parameters()] == [p.data for p in new.parameters()]
+    with pytest.raises(TypeError, match=r"optimizer must be an nn\.optim optimizer .* got 'adam'"):
+        train.fit(new, X, Y, loss="cross_entropy", optimizer="adam", progress=False)
+    # Some of the model's own parameters (the others frozen) are fine.
+    first_layer = new.layers[0].neurons[0].parameters()
+    frozen = [p.data for p in new.layers[0].neurons[1].parameters()]
+    train.fit(new, X, Y, loss="cross_entropy", optimizer=optim.SGD(first_layer, lr=0.1),
+              epochs=1, progress=False)
+    assert [p.data for p in new.layers[0].neurons[1].parameters()] == frozen
+
+
+def test_fit_refuses_a_scheduler_of_another_optimizer():
+    model = MLP(2, [2], seed=0)
+    stale = optim.SGD(model.parameters(), lr=0.1)
+    schedule = optim.StepLR(stale, step_size=1)
+    with pytest.raises(ValueError, match=r"scheduler sets the learning rate of another optimizer"):
+        train.fit(model, X, Y, loss="cross_entropy", scheduler=schedule, progress=False,
+                  optimizer=optim.SGD(model.parameters(), lr=0.1))
+
+
+def test_the_default_optimizer_is_adam_at_the_documented_rate():
+    model, twin = MLP(2, [2], seed=0), MLP(2, [2], seed=0)
+    train.fit(model, X, Y, loss="cross_entropy", epochs=2, progress=False)
+    train.fit(twin, X, Y, loss="cross_entropy", epochs=2, progress=False,
+              optimizer=optim.Adam(twin.parameters(), lr=0.01))
+    assert model.state_dict() == twin.state_dict()

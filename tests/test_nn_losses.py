@@ -168,3 +168,61 @@ def test_non_finite_targets_are_refused(loss, output, bad) -> None:
     # Issue 12's class "wrong or silent results": a nan target made every gradient nan.
     with pytest.raises(ValueError, match=r"targets\[0\] must be"):
         loss([output], [bad])
+
+
+@pytest.mark.parametrize(
+    ("loss", "output", "target"),
+    [
+        (losses.mse, 0.25, 1.0),
+        (losses.binary_cross_entropy, 0.25, 1.0),
+        (losses.binary_cross_entropy_with_logits, 0.25, 1.0),
+        (losses.hinge, 0.25, 1),
+    ],
+)
+def test_one_output_and_one_target_are_a_batch_of_one(loss, output, target) -> None:
+    # As PyTorch's losses take a tensor without a batch dimension.
+    single, batch = Value(output), Value(output)
+    loss(single, target).backward()
+    loss([batch], [target]).backward()
+    assert loss(Value(output), target).data == loss([Value(output)], [target]).data
+    assert single.grad == batch.grad != 0.0
+
+
+def test_mse_of_one_value_by_hand() -> None:
+    score = Value(3.0)
+    loss = losses.mse(score, 1.0)
+    loss.backward()
+    assert (loss.data, score.grad) == (4.0, 4.0)  # (3 - 1)^2 and 2 (3 - 1)
+
+
+def test_cross_entropy_of_one_row_and_one_class() -> None:
+    row = [Value(0.0), Value(math.log(3.0))]  # softmax = [1/4, 3/4]
+    assert losses.cross_entropy(row, 1).data == pytest.approx(-math.log(0.75), rel=1e-15)
+    with pytest.raises(TypeError, match=r"one class index \(cross_entropy\(row, 2\)\), got \[1\]"):
+        losses.cross_entropy(row, [1])
+
+
+@pytest.mark.parametrize(
+    "loss", [losses.mse, losses.binary_cross_entropy, losses.binary_cross_entropy_with_logits,
+             losses.hinge],
+)
+def test_one_output_with_a_list_of_targets_says_what_the_loss_takes(loss) -> None:
+    name = loss.__name__
+    with pytest.raises(TypeError, match=rf"^{name} takes a list of outputs and a list of as many "
+                       r"targets, or one output .* got Value outputs and list targets$"):
+        loss(Value(0.5), [1.0])
+    with pytest.raises(TypeError, match="got list outputs and float targets"):
+        loss([Value(0.5)], 1.0)
+
+
+def test_mse_rows_must_be_equally_long() -> None:
+    with pytest.raises(ValueError, match=r"outputs\[1\] must be a row of 2 like outputs\[0\]"):
+        losses.mse([[1.0, 2.0], [3.0]], [[0.0, 0.0], [0.0]])
+    with pytest.raises(ValueError, match=r"outputs\[1\] is a row, but outputs\[0\] is not"):
+        losses.mse([1.0, [3.0]], [0.0, [0.0]])
+
+
+def test_hinge_with_0_1_labels_names_signed_labels() -> None:
+    with pytest.raises(ValueError, match=r"targets\[1\] must be -1 or \+1, got 0; .*"
+                       r"nn\.data\.signed_labels\(y\)"):
+        losses.hinge([Value(1.0), Value(1.0)], [1, 0])

@@ -19,7 +19,7 @@ from autograd_lite.cli.common import (
     write_outputs,
 )
 from autograd_lite.expression import EvaluationError
-from autograd_lite.nn.plot import decision_boundary_svg
+from autograd_lite.nn import plot
 from autograd_lite.render import GraphRenderError
 
 SAMPLES = 100
@@ -121,12 +121,14 @@ def run(args: argparse.Namespace) -> int:
         neuron_svg = _neuron_graph_svg(model, X)
     except GraphRenderError as error:
         raise CommandError(f"cannot draw the neuron's graph: {error}") from None
-    boundary_svg = decision_boundary_svg(
+    ax = plot.plot_decision_boundary(
+        model,
         X,
-        [1 if label > 0 else 0 for label in y],
-        lambda x1, x2: 1 if _score(model, [x1, x2]) > 0 else 0,
+        y,
+        class_names=["-1", "+1"],
         title=f"MLP(2, [16, 16, 1]) on moons after {steps} steps: accuracy {final['accuracy']:.0%}",
     )
+    boundary_svg = plot.figure_svg(ax.figure)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -137,10 +139,6 @@ def run(args: argparse.Namespace) -> int:
     for name, what in FILES.items():
         print(f"wrote {out / name}  ({what})")
     return ExitStatus.OK
-
-
-def _score(model: nn.MLP, x: list[float]) -> float:
-    return float(nn.train.predict(model, [x])[0])
 
 
 def _neuron_graph_svg(model: nn.MLP, samples: Sequence[Sequence[float]]) -> str:
