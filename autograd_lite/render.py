@@ -160,6 +160,11 @@ class Graph:
                 f"Graphviz 'dot' program, which draws large graphs fast: {INSTALL_GRAPHVIZ} "
                 "Or save the graph as .dot, or draw a sub-graph from an intermediate Value."
             )
+        if sys.platform == "emscripten":
+            # Pyodide (a browser) has no wasmtime: the page's Graphviz draws instead.
+            from autograd_lite import graphviz_browser
+
+            return graphviz_browser.render(self.source, format)
         return _WEBASSEMBLY.render(self.source, format)
 
     def _pipe_with_dot_program(self, format: str, time_limit: float) -> bytes:
