@@ -121,6 +121,8 @@ html_context = {"default_mode": "auto"}
 # and the guide's pages have none, and use the width for their text.
 html_sidebars = {page: [] for page in ["index", *PAGES]}
 html_show_sourcelink = False
+# Served over HTTP (the playground needs it), a browser asks for /favicon.ico without one.
+html_favicon = "favicon.svg"
 
 
 # A code span as Markdown has it: a run of backticks, closed by a run of the same length.
