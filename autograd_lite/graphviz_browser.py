@@ -4,7 +4,7 @@ wasmtime, which runs the bundled WebAssembly Graphviz, cannot run inside Pyodide
 WebAssembly in a browser). There the page supplies Graphviz instead: a JavaScript function
 `autogradLiteRenderDot(dot)` on the global object (a web worker's or a window's), DOT text
 in and SVG text out, which the playground page (docs/playground) makes from the npm package
-`@viz-js/viz`. `autograd_lite.render` calls `render` when `sys.platform == "emscripten"`.
+`@viz-js/viz`. `autograd_lite.render` calls `render_svg` when `sys.platform == "emscripten"`.
 """
 
 from __future__ import annotations
@@ -16,28 +16,21 @@ from typing import Any
 RENDER_FUNCTION = "autogradLiteRenderDot"
 
 
-def render(source: str, format: str) -> bytes:
-    """`source` (DOT text) laid out by the page's Graphviz, as `format` ('svg' or 'dot').
+class BrowserGraphvizError(RuntimeError):
+    """The page has no Graphviz, or its Graphviz could not draw the graph."""
 
-    Raises GraphRenderError when the page supplies no Graphviz or Graphviz fails.
-    """
-    from autograd_lite.render import GraphRenderError
 
-    if format == "dot":
-        return source.encode("utf-8")
-    if format != "svg":
-        raise GraphRenderError(
-            f"in the browser, graphs are drawn as 'svg' or 'dot' only, got {format!r}"
-        )
+def render_svg(source: str) -> str:
+    """`source` (DOT text) laid out by the page's Graphviz, as SVG text."""
     javascript: Any = importlib.import_module("js")  # Pyodide's view of the global object
     function = getattr(javascript, RENDER_FUNCTION, None)
     if function is None:
-        raise GraphRenderError(
+        raise BrowserGraphvizError(
             f"this page has no Graphviz: define the JavaScript function {RENDER_FUNCTION}(dot) "
             "(DOT text in, SVG text out; @viz-js/viz has one) before drawing"
         )
     try:
         svg = function(source)
     except Exception as error:  # Pyodide's JsException: Graphviz refused the DOT text
-        raise GraphRenderError(f"the browser's Graphviz could not draw it: {error}") from None
-    return str(svg).encode("utf-8")
+        raise BrowserGraphvizError(f"the browser's Graphviz could not draw it: {error}") from None
+    return str(svg)

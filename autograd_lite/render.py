@@ -164,7 +164,10 @@ class Graph:
             # Pyodide (a browser) has no wasmtime: the page's Graphviz draws instead.
             from autograd_lite import graphviz_browser
 
-            return graphviz_browser.render(self.source, format)
+            try:
+                return graphviz_browser.render_svg(self.source).encode("utf-8")
+            except graphviz_browser.BrowserGraphvizError as error:
+                raise GraphRenderError(str(error)) from None
         return _WEBASSEMBLY.render(self.source, format)
 
     def _pipe_with_dot_program(self, format: str, time_limit: float) -> bytes:

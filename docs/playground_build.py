@@ -12,7 +12,8 @@ At the end of an HTML build it puts into the site's `_static/playground/`:
   wheels of the dependencies it needs in the browser (`BROWSER_DEPENDENCIES`, at the
   versions installed here), downloaded once into the cache.
 
-The page then runs with the site alone: no request goes anywhere else.
+Only a build that fills the cache needs the network (the npm registry and PyPI). The
+page then runs with the site alone: no request goes anywhere else.
 """
 
 from __future__ import annotations
@@ -84,8 +85,9 @@ def wheels() -> list[Path]:
     """autograd-lite's wheel, freshly built, then its browser dependencies' wheels."""
     project = CACHE / "wheels" / "project"
     shutil.rmtree(project, ignore_errors=True)
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(project),
-         str(ROOT)], ROOT)
+    # With the setuptools of this environment (the `docs` extra has it): no network.
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
+         "--no-build-isolation", "-w", str(project), str(ROOT)], ROOT)
     found = sorted(project.glob("autograd_lite-*.whl"))
     dependencies = CACHE / "wheels" / "dependencies"
     for name in BROWSER_DEPENDENCIES:
