@@ -91,7 +91,13 @@ def wheels() -> list[Path]:
     found = sorted(project.glob("autograd_lite-*.whl"))
     dependencies = CACHE / "wheels" / "dependencies"
     for name in BROWSER_DEPENDENCIES:
-        version = metadata.version(name)
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            raise PlaygroundBuildError(
+                f"{name} is not installed here, so the playground cannot ship the same version "
+                "(pip install -e '.[docs]')"
+            ) from None
         pattern = f"{name}-{version}-*.whl"
         if not list(dependencies.glob(pattern)):
             run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
