@@ -162,6 +162,14 @@ class Graph:
                 f"Graphviz 'dot' program, which draws large graphs fast: {INSTALL_GRAPHVIZ} "
                 "Or save the graph as .dot, or draw a sub-graph from an intermediate Value."
             )
+        if sys.platform == "emscripten":
+            # Pyodide (a browser) has no wasmtime: the page's Graphviz draws instead.
+            from autograd_lite import graphviz_browser
+
+            try:
+                return graphviz_browser.render_svg(self.source).encode("utf-8")
+            except graphviz_browser.BrowserGraphvizError as error:
+                raise GraphRenderError(str(error)) from None
         try:
             return webassembly_graphviz.svg_from_dot(self.source).encode("utf-8")
         except webassembly_graphviz.WebAssemblyGraphvizError as error:

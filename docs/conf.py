@@ -20,12 +20,15 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 # autodoc imports the checkout, like pytest does, never a copy in site-packages.
 sys.path.insert(0, str(ROOT))
+# The playground page's files come from a local extension (docs/playground_build.py).
+sys.path.insert(0, str(DOCS))
 
 import autograd_lite  # noqa: E402 (from the checkout, just put first on the path)
 
 # The content pages, in the order of the home page's table of contents (docs/index.md).
 PAGES = [
     "getting-started",
+    "playground",
     "engine",
     "graphs",
     "training",
@@ -60,6 +63,7 @@ release = version = autograd_lite.__version__
 
 extensions = [
     "myst_nb",  # MyST Markdown pages and notebooks (it loads myst_parser itself)
+    "playground_build",  # the playground page's Python, Graphviz and wheels
     "sphinx.ext.autodoc",
     "sphinx.ext.viewcode",
 ]
@@ -69,6 +73,7 @@ exclude_patterns = [
     "_build",
     "README.md",  # the docs' own README: how to build the site, not a page of it
     "demo",
+    "playground",  # the playground page's scripts and examples, copied by playground_build
     "**/.ipynb_checkpoints",
 ]
 
@@ -116,6 +121,8 @@ html_context = {"default_mode": "auto"}
 # and the guide's pages have none, and use the width for their text.
 html_sidebars = {page: [] for page in ["index", *PAGES]}
 html_show_sourcelink = False
+# Served over HTTP (the playground needs it), a browser asks for /favicon.ico without one.
+html_favicon = "favicon.svg"
 
 
 # A code span as Markdown has it: a run of backticks, closed by a run of the same length.

@@ -377,7 +377,9 @@ def test_demo_pictures_are_well_formed_svg(
     svg = "{http://www.w3.org/2000/svg}"
     boundary = ElementTree.parse(tmp_path / "boundary.svg").getroot()
     assert boundary.tag == f"{svg}svg"
-    assert len(boundary.findall(f"{svg}circle")) == 100  # one per moons sample
+    groups = {g.get("id"): g for g in boundary.iter(f"{svg}g")}
+    # One mark per moons sample, in its class's group.
+    assert sum(len(list(groups[f"points-{c}"].iter(f"{svg}use"))) for c in (0, 1)) == 100
     neuron_text = (tmp_path / "neuron.svg").read_text()
     ElementTree.fromstring(neuron_text)
     for label in ("w1", "w2", "x1", "x2", "relu", "dot", "out"):
