@@ -14,12 +14,12 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import numbers
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from autograd_lite import atomic_write
+from autograd_lite.scalars import is_int, is_number
 
 FORMAT = "autograd-lite-checkpoint"
 VERSION = 1
@@ -128,13 +128,13 @@ def read(path: str | Path, model: str) -> tuple[dict[str, Any], dict[str, float]
     if not isinstance(parameters, dict):
         raise ValueError(f'{path}: "parameters" must be an object of numbers')
     for name, value in parameters.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not _finite(value):
+        if not is_number(value) or not _finite(value):
             raise ValueError(f"{path}: parameter {name} must be a finite number, got {value!r}")
     # No layer is wider than the model has parameters: checking this first keeps a
     # corrupt config from making `load` build an enormous model.
     for key, value in config.items():
         for size in value if isinstance(value, list) else [value]:
-            if isinstance(size, int) and not isinstance(size, bool) and size > len(parameters):
+            if is_int(size) and size > len(parameters):
                 raise ValueError(
                     f'{path}: "config" asks for {key} = {size}, more than the '
                     f"{len(parameters)} parameters the file holds"
@@ -168,14 +168,14 @@ def _implied_parameter_count(model: str, config: Mapping[str, Any]) -> int | Non
 
 
 def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    return is_int(value) and value >= 1
 
 
 def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a finite number")
 
 
-def _finite(value: numbers.Real) -> bool:
+def _finite(value: float) -> bool:
     try:
         return math.isfinite(value)
     except OverflowError:  # an integer beyond the float range

@@ -24,6 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO, TypeVar, cast, overload
 
+from autograd_lite.scalars import is_int
+
 Point = list[float]
 Dataset = tuple[list[Point], list[int]]
 T = TypeVar("T")
@@ -31,7 +33,7 @@ L = TypeVar("L")
 
 
 def _check_count(name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if not is_int(value) or value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
     return value
 

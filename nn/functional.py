@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import autograd_lite as ag
 from autograd_lite import Value
+from autograd_lite.scalars import as_value
 
 Logit = Value | float
 
@@ -13,7 +14,7 @@ Logit = Value | float
 def _as_values(row: Sequence[Logit], where: str) -> list[Value]:
     if isinstance(row, (Value, str)) or not isinstance(row, Sequence) or not row:
         raise ValueError(f"{where}: expected a non-empty sequence of logits, got {row!r}")
-    return [z if isinstance(z, Value) else Value(float(z)) for z in row]
+    return [as_value(z) for z in row]
 
 
 def logsumexp(row: Sequence[Logit]) -> Value:
@@ -46,7 +47,7 @@ def softmax(row: Sequence[Logit]) -> list[Value]:
 
 def softplus(z: Logit) -> Value:
     """log(1 + exp(z)), without overflow."""
-    value = z if isinstance(z, Value) else Value(float(z))
+    value = as_value(z)
     # Both branches are the same function, so either gives the right gradient;
     # each only ever exponentiates a non-positive number.
     # log1p keeps the tiny losses of confident predictions (softplus(-40) = 4.2e-18).

@@ -15,6 +15,7 @@ from typing import Any
 
 import autograd_lite as ag
 from autograd_lite import Value
+from autograd_lite.scalars import as_value, is_number
 
 from .functional import logsumexp, softplus
 
@@ -22,7 +23,7 @@ Output = Value | float
 
 
 def _is_scalar(x: object) -> bool:
-    return isinstance(x, Value) or (isinstance(x, numbers.Real) and not isinstance(x, bool))
+    return isinstance(x, Value) or is_number(x)
 
 
 def _is_sequence(x: object) -> bool:
@@ -63,14 +64,12 @@ def _mean(terms: list[Value]) -> Value:
     return ag.sum(terms) / len(terms)
 
 
-def _as_value(x: Output) -> Value:
-    return x if isinstance(x, Value) else Value(float(x))
 
 
 def _target(where: str, index: int, target: object) -> float:
     if isinstance(target, Value):
         target = target.data
-    if isinstance(target, bool) or not isinstance(target, numbers.Real):
+    if not is_number(target):
         raise TypeError(f"{where}: targets[{index}] must be a number, got {target!r}")
     if not math.isfinite(target):
         # A nan or infinite target makes the loss and every gradient nan, silently.
@@ -97,23 +96,23 @@ def l2_penalty(parameters: Sequence[Value], weight: float) -> Value:
 def _squared_error(output: Any, target: Any) -> Value:
     if _is_sequence(output):
         return _mean([_squared_error(o, t) for o, t in zip(output, target)])
-    difference: Value = _as_value(output) - target
+    difference: Value = as_value(output) - target
     return difference * difference
 
 
 def _logistic(logit: Any, target: Any) -> Value:
     # -[t log s(z) + (1 - t) log(1 - s(z))] = softplus(z) - t z.
-    product: Value = target * _as_value(logit)
+    product: Value = target * as_value(logit)
     return softplus(logit) - product
 
 
 def _cross_entropy(logits: Any, one_hot_row: Any) -> Value:
     # -log softmax(z)[class] = logsumexp(z) - z[class], the class given as a one-hot row.
-    return logsumexp(logits) - ag.dot(one_hot_row, [_as_value(z) for z in logits])
+    return logsumexp(logits) - ag.dot(one_hot_row, [as_value(z) for z in logits])
 
 
 def _hinge(score: Any, label: Any) -> Value:
-    return ag.relu(1.0 - label * _as_value(score))
+    return ag.relu(1.0 - label * as_value(score))
 
 
 SAMPLE_LOSSES: dict[str, Callable[[Any, Any], Value]] = {
@@ -175,7 +174,7 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
     terms: list[Value] = []
     for index, (p, t) in enumerate(zip(probabilities, targets)):
         target = _probability_target(where, index, t)
-        probability = _as_value(p)
+        probability = as_value(p)
         if not 0.0 <= probability.data <= 1.0:
             raise ValueError(
                 f"{where}: outputs[{index}] must be a probability in [0, 1], "

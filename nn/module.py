@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 import json
 import math
-import numbers
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 import autograd_lite as ag
 from autograd_lite import Value
+from autograd_lite.scalars import is_int, is_number
 
 from . import checkpoint, torch_bridge
 
@@ -86,7 +86,7 @@ class Module(Generic[OutputT], metaclass=_ModuleType):
     def __call__(self, x: Sequence[Input]) -> OutputT:
         """`forward` of the input `x` (Values or numbers), checked."""
         nin = getattr(self, "nin", None)
-        expected = nin if isinstance(nin, int) and not isinstance(nin, bool) else None
+        expected = nin if is_int(nin) else None
         inputs = as_inputs(x, expected, type(self).__name__)
         output = self.forward(inputs)
         if self._path:  # the one test on the hot path: the top module labels nothing
@@ -200,7 +200,7 @@ class Module(Generic[OutputT], metaclass=_ModuleType):
                 f"unexpected {unexpected[:5]}{'...' if len(unexpected) > 5 else ''}"
             )
         for name, value in state.items():
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            if not is_number(value):
                 raise ValueError(
                     f"load_state_dict: {name} must be a number, got {type(value).__name__}: "
                     f"{value!r}"
@@ -297,7 +297,7 @@ def _check_choice(kind: str, value: object, choices: Sequence[str]) -> None:
 
 
 def _check_size(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not is_int(value) or value < 1:
         raise ValueError(f"{name} must be a positive int, got {value!r}")
     return value
 
@@ -332,7 +332,7 @@ def as_inputs(x: Sequence[Input], expected: int | None, where: str) -> list[Valu
 
 
 def _input_number(item: object, where: str) -> float:
-    if isinstance(item, bool) or not isinstance(item, numbers.Real):
+    if not is_number(item):
         raise TypeError(f"{where}: inputs must be Values or numbers, got {item!r}")
     return float(item)
 

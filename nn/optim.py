@@ -11,15 +11,12 @@ from collections.abc import Iterable
 
 import autograd_lite as ag
 from autograd_lite import Value
+from autograd_lite.scalars import is_int, is_number
 
 
 def _check_non_negative(name: str, value: float) -> float:
     # inf and nan are refused too: one step would turn every parameter into nan.
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not 0 <= value < math.inf
-    ):
+    if not is_number(value) or not 0 <= value < math.inf:
         raise ValueError(f"{name} must be a finite non-negative number, got {value!r}")
     return float(value)
 
@@ -154,7 +151,7 @@ class StepLR(LRScheduler):
     """Multiply the learning rate by `gamma` every `step_size` epochs."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
+        if not is_int(step_size) or step_size < 1:
             raise ValueError(f"step_size must be a positive int, got {step_size!r}")
         self.step_size = step_size
         self.gamma = _check_non_negative("gamma", gamma)
@@ -183,7 +180,7 @@ class LinearLR(LRScheduler):
             raise ValueError(f"start_factor must be in (0, 1], got {start_factor!r}")
         if not 0 <= end_factor <= 1:
             raise ValueError(f"end_factor must be in [0, 1], got {end_factor!r}")
-        if isinstance(total_iters, bool) or not isinstance(total_iters, int) or total_iters < 1:
+        if not is_int(total_iters) or total_iters < 1:
             raise ValueError(f"total_iters must be a positive int, got {total_iters!r}")
         self.start_factor = float(start_factor)
         self.end_factor = float(end_factor)

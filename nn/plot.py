@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import autograd_lite as ag
+from autograd_lite.scalars import is_int
 
 from .callbacks import Callback, Run, in_jupyter
 
@@ -85,7 +86,7 @@ def plot_decision_boundary(
             f"plot_decision_boundary: expected equally many points and labels (at least "
             f"one), got {len(X)} and {len(y)}"
         )
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+    if not is_int(resolution) or resolution < 2:
         raise ValueError(
             f"plot_decision_boundary: resolution must be an int >= 2, got {resolution!r}"
         )

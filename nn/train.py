@@ -10,6 +10,7 @@ from typing import Any
 
 import autograd_lite as ag
 from autograd_lite import Value
+from autograd_lite.scalars import is_int, is_number
 
 from . import losses
 from .callbacks import Callback, History, Progress, Run
@@ -137,27 +138,20 @@ def evaluate(
 
 
 def _check_finite(name: str, value: object, minimum: float = 0.0) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or value < minimum
-    ):
+    if not is_number(value) or not math.isfinite(value) or value < minimum:
         raise ValueError(f"{name} must be a finite number >= {minimum:g}, got {value!r}")
     return float(value)
 
 
 def _check_data(X: Sequence[Any], y: Sequence[Any], epochs: object, batch_size: object) -> None:
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+    if not is_int(epochs) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative int, got {epochs!r}")
     if len(X) != len(y) or not X:
         raise ValueError(
             f"fit: expected equally many inputs and targets (at least one), got "
             f"{len(X)} and {len(y)}"
         )
-    if batch_size is not None and (
-        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
-    ):
+    if batch_size is not None and (not is_int(batch_size) or batch_size < 1):
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
 
 
