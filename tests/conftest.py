@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playground_site import build_site
 
 
 @pytest.fixture
@@ -45,3 +46,11 @@ def mount_tmpfs(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
     yield mount
     for mount_point in mounted:
         subprocess.run(["umount", str(mount_point)], check=False)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str | None]:
+    """The documentation site, built once for the session (the site's and the playground's
+    tests share it): (its folder, why the build failed or None)."""
+    out = tmp_path_factory.mktemp("site") / "html"
+    return out, build_site(out)

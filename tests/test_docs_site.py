@@ -15,9 +15,6 @@ import importlib
 import json
 import re
 import runpy
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -158,28 +155,6 @@ def saved_outputs(notebook: str) -> tuple[int, int]:
             steppers += "ag-stepper" in page
             drawings += any(k in data for k in ("image/png", "image/svg+xml")) or "<img" in page
     return drawings, steppers
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str | None]:
-    """The site built once into a temporary folder: (its folder, the failure or None)."""
-    out = tmp_path_factory.mktemp("site") / "html"
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", str(DOCS), str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    seconds = time.perf_counter() - started
-    pages = len(list(out.rglob("*.html")))
-    print(f"site built in {seconds:.1f} s: {pages} HTML files")
-    failure = None
-    if result.returncode != 0:
-        failure = f"sphinx exited {result.returncode}:\n{result.stderr[-6000:]}"
-    return out, failure
 
 
 @pytest.mark.slow

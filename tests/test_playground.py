@@ -26,7 +26,6 @@ from playground_site import (
     EXAMPLES,
     RUN,
     WAIT_READY,
-    build_site,
     native_output,
     page_requests,
     served,
@@ -39,9 +38,8 @@ NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("playground-site") / "html"
-    failure = build_site(out)
+def site(built_site: tuple[Path, str | None]) -> Path:
+    out, failure = built_site
     assert failure is None, failure
     return out
 
