@@ -128,12 +128,23 @@ function playground(root, base) {
     return ready;
   }
 
-  runButton.addEventListener("click", () => run(editor.value));
+  // A run the learner started brings the bar to the top of the window: the editor and the
+  // start of the output below it are then in view together (below the page's introduction,
+  // the output is otherwise off screen).
+  function runAndReveal() {
+    run(editor.value).then(() => {
+      if (output.getBoundingClientRect().top > window.innerHeight * 0.6) {
+        root.firstElementChild.scrollIntoView({ block: "start" });
+      }
+    });
+  }
+
+  runButton.addEventListener("click", runAndReveal);
   stopButton.addEventListener("click", stop);
   editor.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      if (!runButton.disabled) run(editor.value);
+      if (!runButton.disabled) runAndReveal();
     } else if (event.key === "Tab" && !event.shiftKey) {
       event.preventDefault();
       editor.setRangeText("    ", editor.selectionStart, editor.selectionEnd, "end");
