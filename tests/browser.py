@@ -30,8 +30,9 @@ def missing() -> str | None:
 
 
 @contextmanager
-def chromium(width: int = 1200, height: int = 900) -> Iterator[Any]:
-    """A headless Chromium driven by Selenium, its window `width` x `height` px."""
+def chromium(width: int = 1200, height: int = 900, *arguments: str) -> Iterator[Any]:
+    """A headless Chromium driven by Selenium, its window `width` x `height` px, started
+    with these further command-line `arguments`."""
     reason = missing()
     if reason is not None:
         pytest.skip(reason)
@@ -43,7 +44,7 @@ def chromium(width: int = 1200, height: int = 900) -> Iterator[Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = next(p for p in map(shutil.which, BROWSERS) if p)
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", f"--window-size={width},{height}"):
+                     "--disable-dev-shm-usage", f"--window-size={width},{height}", *arguments):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))

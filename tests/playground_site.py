@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import runpy
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,8 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-from browser import BROWSERS, missing
+from browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -91,27 +88,10 @@ def watched_chromium(netlog: Path, width: int = 1000, height: int = 900) -> Iter
     """Headless Chromium (as tests/browser.py starts it) that writes every request of its
     pages and their workers to the NetLog file `netlog` (see `page_requests`), and cannot
     resolve any host name: nothing but 127.0.0.1 is reachable from it."""
-    reason = missing()
-    if reason is not None:
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    os.environ["SE_AVOID_STATS"] = "true"
-    options = webdriver.ChromeOptions()
-    options.binary_location = next(p for p in map(shutil.which, BROWSERS) if p)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", f"--window-size={width},{height}",
-                     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                     f"--log-net-log={netlog}"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
-    driver.set_script_timeout(120)
-    try:
+    rules = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
+    with chromium(width, height, rules, f"--log-net-log={netlog}") as driver:
+        driver.set_script_timeout(120)
         yield driver
-    finally:
-        driver.quit()
 
 
 def page_requests(netlog: Path, origin: str) -> list[str]:
