@@ -14,7 +14,6 @@ from autograd_lite.ops import (
     COS,
     DIV,
     EXP,
-    FLOATS,
     LEAKY_RELU,
     LOG,
     LOG1P,
@@ -43,9 +42,10 @@ class Value:
     and stored as plain data: a graph holds no closures and no reference
     cycles, so CPython frees it by reference counting alone.
 
-    `constants` stores the numbers: `(None, 3.0)` for `x * 3`, None where a
-    parent goes, and `()` when every operand is a Value. Holding no Values,
-    it costs the garbage collector nothing once it has seen it.
+    `constants` stores the numbers with their places, flat: `(1, 3.0)` for
+    `x * 3` (operand 1 is 3.0), `(2, 1.0)` for `dot([w, b], [x, 1.0])`, and
+    `()` when every operand is a Value. Holding no Values, it costs the garbage
+    collector nothing once it has seen it.
     """
 
     __slots__ = ("constants", "data", "grad", "label", "local_grads", "op", "parents")
@@ -54,7 +54,7 @@ class Value:
     grad: float
     label: str
     op: Op | None
-    constants: tuple[float | None, ...]
+    constants: tuple[float, ...]
     parents: tuple[Value, ...]
     local_grads: tuple[float, ...]
 
@@ -82,12 +82,22 @@ class Value:
         """The op's operands in order: the parents, and the constants in their places."""
         if not self.constants:
             return self.parents
-        parents = iter(self.parents)
-        return tuple(next(parents) if c is None else c for c in self.constants)
+        operands: list[Value | float] = list(self.parents)
+        places = iter(self.constants)
+        # Places ascend, so each number goes in after those before it.
+        for place in places:
+            operands.insert(int(place), next(places))
+        return tuple(operands)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __format__(self, spec: str) -> str:
+        """`f"{v:.3f}"` formats the data as a float; an empty spec gives `str(v)`."""
+        if not spec:
+            return str(self)
+        return format(self.data, spec)
 
     def __float__(self) -> float:
         raise TypeError(
@@ -216,16 +226,26 @@ class Value:
         in PyTorch; reset them with `zero_grad`. If the pass is interrupted
         (an error, Ctrl-C), every grad is left as it was before the call.
         """
-        order = topological_order(self)
-        loan = BorrowedGrads(order, keep=True)  # notes the old grads, changes nothing
-        # Every change to a grad happens inside the `try`, so that an interrupt at any
-        # point, the last line of the giving back included, has them put back.
+        seed = _gradient(gradient)
+        consumers = _consumer_counts(self)
+        previous = [node.grad for node in consumers]
+        # The sweep sums into the grads, so they must start at 0.0; old ones are
+        # added back at the end. Every change to a grad happens inside the `try`, so
+        # that an interrupt at any point, the last line of the adding included, has
+        # them put back.
+        clean = previous.count(0.0) == len(previous)
         try:
-            loan.lend()
-            backpropagate(order, {self: float(gradient)})
-            loan.give_back()
+            if not clean:
+                for node in consumers:
+                    node.grad = 0.0
+            self.grad = seed
+            _sweep(self, consumers)
+            if not clean:
+                for node, grad in zip(consumers, previous):
+                    node.grad += grad
         except BaseException:
-            loan.put_back()
+            for node, grad in zip(consumers, previous):
+                node.grad = grad
             raise
 
     def zero_grad(self) -> None:
@@ -262,6 +282,12 @@ def _number(x: object, op: Op) -> float:
         return x
     if isinstance(x, numbers.Real):
         return float(x)
+    if isinstance(x, (list, tuple)) and any(isinstance(item, Value) for item in x):
+        raise TypeError(
+            f"{op.symbol}: expected a Value or a real number, got a {type(x).__name__} of "
+            f"{len(x)} Values: reduce them to one first, e.g. ag.sum(outputs) or a loss "
+            "of them (a layer with several neurons returns a list)"
+        )
     raise TypeError(
         f"{op.symbol}: expected a Value or a real number, got {type(x).__name__}: {x!r}"
     )
@@ -270,7 +296,7 @@ def _number(x: object, op: Op) -> float:
 def _node(
     data: float,
     op: Op,
-    constants: tuple[float | None, ...],
+    constants: tuple[float, ...],
     parents: tuple[Value, ...],
     local_grads: tuple[float, ...],
 ) -> Value:
@@ -302,7 +328,7 @@ def apply1(op: Op, x: Operand) -> Value:
     data = op.forward(x.data)
     if not _grad_enabled.get():
         return _leaf(data)
-    return _node(data, op, (), (x,), op.derivative(FLOATS, x.data, data))
+    return _node(data, op, (), (x,), op.derivative(x.data, data))
 
 
 # `x + 3`, `x - 3`, `x * 1` ... share this one tuple of local derivatives rather
@@ -317,21 +343,21 @@ def apply2(op: Op, a: Operand, b: Operand) -> Value:
             data = op.forward(a.data, b.data)
             if not _grad_enabled.get():
                 return _leaf(data)
-            return _node(data, op, (), (a, b), op.derivative(FLOATS, a.data, b.data, data))
+            return _node(data, op, (), (a, b), op.derivative(a.data, b.data, data))
         b = b if type(b) is float else _number(b, op)
         data = op.forward(a.data, b)
         if not _grad_enabled.get():
             return _leaf(data)
-        local = op.derivative(FLOATS, a.data, b, data)[0]
-        return _node(data, op, (None, b), (a,), _ONE if local == 1.0 else (local,))
+        local = op.derivative(a.data, b, data)[0]
+        return _node(data, op, (1, b), (a,), _ONE if local == 1.0 else (local,))
     a = a if type(a) is float else _number(a, op)
     if not isinstance(b, Value):
         return _leaf(op.forward(a, _number(b, op)))
     data = op.forward(a, b.data)
     if not _grad_enabled.get():
         return _leaf(data)
-    local = op.derivative(FLOATS, a, b.data, data)[1]
-    return _node(data, op, (a, None), (b,), _ONE if local == 1.0 else (local,))
+    local = op.derivative(a, b.data, data)[1]
+    return _node(data, op, (0, a), (b,), _ONE if local == 1.0 else (local,))
 
 
 def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Value:
@@ -349,27 +375,41 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
             data = op.forward(*values)
         if not parents or not _grad_enabled.get():
             return _leaf(data)
-        return _node(data, op, (), parents, op.derivative(FLOATS, *values, data))
-    # Few operands are constants: check and convert those, then drop their
-    # places from the parents and the derivatives.
-    converted: list[Value | float] = list(kept)
-    for i in places:
-        converted[i] = _number(kept[i], op)
-    values = [x.data if isinstance(x, Value) else x for x in converted]
+        return _node(data, op, (), parents, op.derivative(*values, data))
+    # Some operands are numbers (a neuron's bias multiplies a constant 1.0): check
+    # and convert those, keep them with their places (not one entry per operand),
+    # and drop their places from the parents and the derivatives.
+    values = [x.data if isinstance(x, Value) else x for x in kept]
+    constants: list[float] = []
+    for place in places:
+        number = values[place] = _number(kept[place], op)
+        constants += (place, number)
     if data is None:
         data = op.forward(*values)
     if len(places) == len(kept) or not _grad_enabled.get():
         return _leaf(data)
-    values_only = converted.copy()
-    local = list(op.derivative(FLOATS, *values, data))
-    for i in reversed(places):
-        del values_only[i], local[i]
-    parents = cast("tuple[Value, ...]", tuple(values_only))
-    constants = tuple([None if isinstance(x, Value) else x for x in converted])
-    return _node(data, op, constants, parents, tuple(local))
+    parents_and_numbers = list(kept)
+    local = list(op.derivative(*values, data))
+    for place in reversed(places):
+        del parents_and_numbers[place], local[place]
+    parents = cast("tuple[Value, ...]", tuple(parents_and_numbers))
+    return _node(data, op, tuple(constants), parents, tuple(local))
 
 
 # ---- the graph and the reverse sweep ---------------------------------------------
+
+
+def _consumer_counts(root: Value) -> dict[Value, int]:
+    """Every node that `root` depends on, with the number of edges from its consumers."""
+    consumers = {root: 0}
+    stack = [root]
+    while stack:
+        for parent in stack.pop().parents:
+            count = consumers.get(parent, 0)
+            consumers[parent] = count + 1
+            if not count:
+                stack.append(parent)
+    return consumers
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -382,14 +422,7 @@ def topological_order(root: Value) -> list[Value]:
     # graph, then place a node once all of its consumers are placed. It keeps
     # no per-node tuples or iterators alive, which keeps the garbage collector
     # quiet on big graphs.
-    consumers = {root: 0}
-    stack = [root]
-    while stack:
-        for parent in stack.pop().parents:
-            count = consumers.get(parent, 0)
-            consumers[parent] = count + 1
-            if not count:
-                stack.append(parent)
+    consumers = _consumer_counts(root)
     order = []
     ready = [root]
     while ready:
@@ -402,6 +435,35 @@ def topological_order(root: Value) -> list[Value]:
                 ready.append(parent)
     order.reverse()
     return order
+
+
+def _sweep(root: Value, consumers: dict[Value, int]) -> None:
+    """`backpropagate` for floats from `root` alone, fused with `topological_order`.
+
+    Kahn's algorithm takes a node once all of its consumers are taken, which is
+    when its grad is complete: it is passed on to the parents right then. The
+    nodes are visited in the order of `reversed(topological_order(root))`, so the
+    sums are the same, bit for bit; `consumers` counts down to 0 on the way.
+    """
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        upstream = node.grad
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * upstream
+            count = consumers[parent] - 1
+            consumers[parent] = count
+            if not count:
+                ready.append(parent)
+
+
+def _gradient(gradient: object) -> float:
+    if isinstance(gradient, numbers.Real) and not isinstance(gradient, Value):
+        return float(gradient)
+    raise TypeError(
+        f"backward: expected a number as the gradient to start from, got "
+        f"{type(gradient).__name__}: {gradient!r}"
+    )
 
 
 def topological_order_of(roots: Iterable[Value]) -> list[Value]:
