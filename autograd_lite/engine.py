@@ -412,7 +412,9 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
     values = [x.data if isinstance(x, Value) else x for x in kept]
     constants: list[float] = []
     for place in places:
-        number = values[place] = _number(kept[place], op)
+        number = values[place]
+        if type(number) is not float:
+            number = values[place] = _number(number, op)
         constants += (place, number)
     if data is None:
         data = op.forward(*values)
