@@ -437,9 +437,10 @@ def _consumer_counts(root: Value) -> dict[Value, int]:
     stack = [root]
     while stack:
         for parent in stack.pop().parents:
-            count = consumers.get(parent, 0)
-            consumers[parent] = count + 1
-            if not count:
+            if parent in consumers:
+                consumers[parent] += 1
+            else:
+                consumers[parent] = 1
                 stack.append(parent)
     return consumers
 
@@ -475,7 +476,7 @@ def _sweep(root: Value, consumers: dict[Value, int]) -> None:
     Kahn's algorithm takes a node once all of its consumers are taken, which is
     when its grad is complete: it is passed on to the parents right then. The
     nodes are visited in the order of `reversed(topological_order(root))`, so the
-    sums are the same, bit for bit; `consumers` counts down to 0 on the way.
+    sums are the same, bit for bit; `consumers` counts down to 1 on the way.
     """
     ready = [root]
     while ready:
@@ -483,10 +484,11 @@ def _sweep(root: Value, consumers: dict[Value, int]) -> None:
         upstream = node.grad
         for parent, local in zip(node.parents, node.local_grads):
             parent.grad += local * upstream
-            count = consumers[parent] - 1
-            consumers[parent] = count
-            if not count:
+            count = consumers[parent]
+            if count == 1:
                 ready.append(parent)
+            else:
+                consumers[parent] = count - 1
 
 
 def _gradient(gradient: object) -> float:
