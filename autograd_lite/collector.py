@@ -15,9 +15,14 @@ it back as it found it; a user pauses it around their own loop with
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 _lock = threading.Lock()
 _pauses = 0
@@ -25,7 +30,8 @@ _was_enabled = False
 
 
 class gc_paused:
-    """Context manager inside which Python's cyclic garbage collector does not run.
+    """Context manager (and decorator) inside which Python's cyclic garbage collector
+    does not run.
 
     On leaving the outermost block the collector is enabled again if it was
     enabled on entering it, and left off if it was off: the setting a process
@@ -57,3 +63,13 @@ class gc_paused:
             _pauses -= 1
             if not _pauses and _was_enabled:
                 gc.enable()
+
+    def __call__(self, function: F) -> F:
+        """Decorate `function` so that each call runs with the collector paused."""
+
+        @functools.wraps(function)
+        def paused(*args: Any, **kwargs: Any) -> Any:
+            with gc_paused():
+                return function(*args, **kwargs)
+
+        return paused  # type: ignore[return-value]

@@ -540,22 +540,32 @@ def backpropagate(
             for parent, local in zip(node.parents, node.local_grads):
                 parent.grad += local * upstream
         return
-    # This loop builds objects (Values for create_graph, a trace's steps), which
-    # would make the collector walk the graph again and again: see `gc_paused`.
-    with gc_paused():
-        for node in reversed(order):
-            parents = node.parents
-            upstream = node.grad
-            if not parents or upstream is None:
-                continue
-            locals_ = node.local_grads if local_grads is None else local_grads(node)
-            for parent, local in zip(parents, locals_):
-                contribution = local * upstream if chain is None else chain(local, upstream)
-                previous: Any = parent.grad
-                total = contribution if previous is None else previous + contribution
-                parent.grad = total
-                if on_step is not None:
-                    on_step(node, parent, local, upstream, contribution, total)
+    _sweep_with_hooks(order, local_grads, chain, on_step)
+
+
+# This loop builds objects (Values for create_graph, a trace's steps), which would
+# make the collector walk the graph again and again. As a decorator, `gc_paused`
+# ends the pause in its own frame, where nothing of this module runs in between.
+@gc_paused()
+def _sweep_with_hooks(
+    order: list[Value],
+    local_grads: LocalGrads | None,
+    chain: Chain | None,
+    on_step: StepHook | None,
+) -> None:
+    for node in reversed(order):
+        parents = node.parents
+        upstream = node.grad
+        if not parents or upstream is None:
+            continue
+        locals_ = node.local_grads if local_grads is None else local_grads(node)
+        for parent, local in zip(parents, locals_):
+            contribution = local * upstream if chain is None else chain(local, upstream)
+            previous: Any = parent.grad
+            total = contribution if previous is None else previous + contribution
+            parent.grad = total
+            if on_step is not None:
+                on_step(node, parent, local, upstream, contribution, total)
 
 
 class BorrowedGrads:

@@ -101,3 +101,14 @@ def test_the_sweeps_that_build_objects_pause_the_collector() -> None:
         on_step=lambda *step: seen.append(gc.isenabled()),
     )
     assert seen == [False, False, False] and gc.isenabled()
+
+
+def test_gc_paused_as_a_decorator() -> None:
+    gc.enable()
+
+    @ag.gc_paused()
+    def build() -> bool:
+        return gc.isenabled()
+
+    assert build() is False
+    assert build.__name__ == "build" and gc.isenabled()
