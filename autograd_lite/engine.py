@@ -283,11 +283,12 @@ def _number(x: object, op: Op) -> float:
         return x
     if isinstance(x, numbers.Real):
         return float(x)
-    if isinstance(x, (list, tuple)) and any(isinstance(item, Value) for item in x):
+    held = sum(isinstance(item, Value) for item in x) if isinstance(x, (list, tuple)) else 0
+    if held:
         raise TypeError(
-            f"{op.symbol}: expected a Value or a real number, got a {type(x).__name__} of "
-            f"{len(x)} Values: reduce them to one first, e.g. ag.sum(outputs) or a loss "
-            "of them (a layer with several neurons returns a list)"
+            f"{op.symbol}: expected a Value or a real number, got a {type(x).__name__} "
+            f"holding {held} Values: reduce them to one first, e.g. ag.sum(outputs) or a "
+            "loss of them (a layer with several neurons returns a list)"
         )
     raise TypeError(
         f"{op.symbol}: expected a Value or a real number, got {type(x).__name__}: {x!r}"

@@ -365,11 +365,11 @@ def test_a_list_of_outputs_is_told_to_reduce_first() -> None:
     # A layer of several neurons returns a list: arithmetic on it, as `loss =
     # (outputs - target) ** 2`, says to reduce the outputs to one Value first.
     outputs = [Value(1.0), Value(2.0)]
-    with pytest.raises(TypeError, match=r"list of 2 Values: reduce them .*ag\.sum\(outputs\)"):
+    with pytest.raises(TypeError, match=r"list holding 2 Values: reduce them .*ag\.sum\(outputs\)"):
         outputs - Value(1.0)  # type: ignore[operator]
-    with pytest.raises(TypeError, match=r"tuple of 2 Values: reduce"):
+    with pytest.raises(TypeError, match=r"tuple holding 2 Values: reduce"):
         Value(1.0) * tuple(outputs)  # type: ignore[operator]
-    with pytest.raises(TypeError, match=r"dot: .*list of 2 Values: reduce"):
+    with pytest.raises(TypeError, match=r"dot: .*list holding 2 Values: reduce"):
         ag.dot([outputs], [1.0])  # type: ignore[list-item]
     # A list of numbers is an ordinary wrong type.
     with pytest.raises(TypeError, match=r"expected a Value or a real number, got list: \[1, 2\]"):
