@@ -3,6 +3,7 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from autograd_lite.collector import gc_paused
 from autograd_lite.engine import Value, topological_order, zero_grad
 from autograd_lite.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd_lite.gradcheck import gradcheck
@@ -78,6 +79,7 @@ __all__ = [
     "draw_graph",
     "enable_grad",
     "exp",
+    "gc_paused",
     "grad",
     "gradcheck",
     "gradients",

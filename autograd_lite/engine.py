@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any, TypeAlias, cast
 
+from autograd_lite.collector import gc_paused
 from autograd_lite.grad_mode import _grad_enabled
 from autograd_lite.ops import (
     ABS,
@@ -14,7 +15,6 @@ from autograd_lite.ops import (
     COS,
     DIV,
     EXP,
-    FLOATS,
     LEAKY_RELU,
     LOG,
     LOG1P,
@@ -43,9 +43,10 @@ class Value:
     and stored as plain data: a graph holds no closures and no reference
     cycles, so CPython frees it by reference counting alone.
 
-    `constants` stores the numbers: `(None, 3.0)` for `x * 3`, None where a
-    parent goes, and `()` when every operand is a Value. Holding no Values,
-    it costs the garbage collector nothing once it has seen it.
+    `constants` stores the numbers with their places, flat: `(1, 3.0)` for
+    `x * 3` (operand 1 is 3.0), `(2, 1.0)` for `dot([w, b], [x, 1.0])`, and
+    `()` when every operand is a Value. Holding no Values, it costs the garbage
+    collector nothing once it has seen it.
     """
 
     __slots__ = ("constants", "data", "grad", "label", "local_grads", "op", "parents")
@@ -54,7 +55,7 @@ class Value:
     grad: float
     label: str
     op: Op | None
-    constants: tuple[float | None, ...]
+    constants: tuple[float, ...]
     parents: tuple[Value, ...]
     local_grads: tuple[float, ...]
 
@@ -82,12 +83,22 @@ class Value:
         """The op's operands in order: the parents, and the constants in their places."""
         if not self.constants:
             return self.parents
-        parents = iter(self.parents)
-        return tuple(next(parents) if c is None else c for c in self.constants)
+        operands: list[Value | float] = list(self.parents)
+        places = iter(self.constants)
+        # Places ascend, so each number goes in after those before it.
+        for place in places:
+            operands.insert(int(place), next(places))
+        return tuple(operands)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __format__(self, spec: str) -> str:
+        """`f"{v:.3f}"` formats the data as a float; an empty spec gives `str(v)`."""
+        if not spec:
+            return str(self)
+        return format(self.data, spec)
 
     def __float__(self) -> float:
         raise TypeError(
@@ -216,16 +227,26 @@ class Value:
         in PyTorch; reset them with `zero_grad`. If the pass is interrupted
         (an error, Ctrl-C), every grad is left as it was before the call.
         """
-        order = topological_order(self)
-        loan = BorrowedGrads(order, keep=True)  # notes the old grads, changes nothing
-        # Every change to a grad happens inside the `try`, so that an interrupt at any
-        # point, the last line of the giving back included, has them put back.
+        seed = _gradient(gradient)
+        consumers = _consumer_counts(self)
+        previous = [node.grad for node in consumers]
+        # The sweep sums into the grads, so they must start at 0.0; old ones are
+        # added back at the end. Every change to a grad happens inside the `try`, so
+        # that an interrupt at any point, the last line of the adding included, has
+        # them put back.
+        clean = previous.count(0.0) == len(previous)
         try:
-            loan.lend()
-            backpropagate(order, {self: float(gradient)})
-            loan.give_back()
+            if not clean:
+                for node in consumers:
+                    node.grad = 0.0
+            self.grad = seed
+            _sweep(self, consumers)
+            if not clean:
+                for node, grad in zip(consumers, previous):
+                    node.grad += grad
         except BaseException:
-            loan.put_back()
+            for node, grad in zip(consumers, previous):
+                node.grad = grad
             raise
 
     def zero_grad(self) -> None:
@@ -262,19 +283,29 @@ def _number(x: object, op: Op) -> float:
         return x
     if isinstance(x, numbers.Real):
         return float(x)
+    held = sum(isinstance(item, Value) for item in x) if isinstance(x, (list, tuple)) else 0
+    if held:
+        raise TypeError(
+            f"{op.symbol}: expected a Value or a real number, got a {type(x).__name__} "
+            f"holding {held} Values: reduce them to one first, e.g. ag.sum(outputs) or a "
+            "loss of them (a layer with several neurons returns a list)"
+        )
     raise TypeError(
         f"{op.symbol}: expected a Value or a real number, got {type(x).__name__}: {x!r}"
     )
 
 
+_new = Value.__new__
+
+
 def _node(
     data: float,
     op: Op,
-    constants: tuple[float | None, ...],
+    constants: tuple[float, ...],
     parents: tuple[Value, ...],
     local_grads: tuple[float, ...],
 ) -> Value:
-    node = Value.__new__(Value)
+    node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
@@ -286,7 +317,7 @@ def _node(
 
 
 def _leaf(data: float) -> Value:
-    node = Value.__new__(Value)
+    node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
@@ -302,7 +333,17 @@ def apply1(op: Op, x: Operand) -> Value:
     data = op.forward(x.data)
     if not _grad_enabled.get():
         return _leaf(data)
-    return _node(data, op, (), (x,), op.derivative(FLOATS, x.data, data))
+    # `_node` written out: this and `apply2` record nearly every node, and a call less
+    # per node is a fifth of their time.
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.op = op
+    node.constants = ()
+    node.parents = (x,)
+    node.local_grads = op.derivative(x.data, data)
+    return node
 
 
 # `x + 3`, `x - 3`, `x * 1` ... share this one tuple of local derivatives rather
@@ -312,26 +353,42 @@ _ONE = (1.0,)
 
 def apply2(op: Op, a: Operand, b: Operand) -> Value:
     """Record `op(a, b)`; a number on either side is kept as a constant operand."""
+    constants: tuple[float, ...]
+    parents: tuple[Value, ...]
     if isinstance(a, Value):
         if isinstance(b, Value):
             data = op.forward(a.data, b.data)
             if not _grad_enabled.get():
                 return _leaf(data)
-            return _node(data, op, (), (a, b), op.derivative(FLOATS, a.data, b.data, data))
-        b = b if type(b) is float else _number(b, op)
-        data = op.forward(a.data, b)
+            constants, parents = (), (a, b)
+            local_grads = op.derivative(a.data, b.data, data)
+        else:
+            b = b if type(b) is float else _number(b, op)
+            data = op.forward(a.data, b)
+            if not _grad_enabled.get():
+                return _leaf(data)
+            constants, parents = (1, b), (a,)
+            local = op.derivative(a.data, b, data)[0]
+            local_grads = _ONE if local == 1.0 else (local,)
+    else:
+        a = a if type(a) is float else _number(a, op)
+        if not isinstance(b, Value):
+            return _leaf(op.forward(a, _number(b, op)))
+        data = op.forward(a, b.data)
         if not _grad_enabled.get():
             return _leaf(data)
-        local = op.derivative(FLOATS, a.data, b, data)[0]
-        return _node(data, op, (None, b), (a,), _ONE if local == 1.0 else (local,))
-    a = a if type(a) is float else _number(a, op)
-    if not isinstance(b, Value):
-        return _leaf(op.forward(a, _number(b, op)))
-    data = op.forward(a, b.data)
-    if not _grad_enabled.get():
-        return _leaf(data)
-    local = op.derivative(FLOATS, a, b.data, data)[1]
-    return _node(data, op, (a, None), (b,), _ONE if local == 1.0 else (local,))
+        constants, parents = (0, a), (b,)
+        local = op.derivative(a, b.data, data)[1]
+        local_grads = _ONE if local == 1.0 else (local,)
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.op = op
+    node.constants = constants
+    node.parents = parents
+    node.local_grads = local_grads
+    return node
 
 
 def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Value:
@@ -349,27 +406,44 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
             data = op.forward(*values)
         if not parents or not _grad_enabled.get():
             return _leaf(data)
-        return _node(data, op, (), parents, op.derivative(FLOATS, *values, data))
-    # Few operands are constants: check and convert those, then drop their
-    # places from the parents and the derivatives.
-    converted: list[Value | float] = list(kept)
-    for i in places:
-        converted[i] = _number(kept[i], op)
-    values = [x.data if isinstance(x, Value) else x for x in converted]
+        return _node(data, op, (), parents, op.derivative(*values, data))
+    # Some operands are numbers (a neuron's bias multiplies a constant 1.0): check
+    # and convert those, keep them with their places (not one entry per operand),
+    # and drop their places from the parents and the derivatives.
+    values = [x.data if isinstance(x, Value) else x for x in kept]
+    constants: list[float] = []
+    for place in places:
+        number = values[place]
+        if type(number) is not float:
+            number = values[place] = _number(number, op)
+        constants += (place, number)
     if data is None:
         data = op.forward(*values)
     if len(places) == len(kept) or not _grad_enabled.get():
         return _leaf(data)
-    values_only = converted.copy()
-    local = list(op.derivative(FLOATS, *values, data))
-    for i in reversed(places):
-        del values_only[i], local[i]
-    parents = cast("tuple[Value, ...]", tuple(values_only))
-    constants = tuple([None if isinstance(x, Value) else x for x in converted])
-    return _node(data, op, constants, parents, tuple(local))
+    parents_and_numbers = list(kept)
+    local = list(op.derivative(*values, data))
+    for place in reversed(places):
+        del parents_and_numbers[place], local[place]
+    parents = cast("tuple[Value, ...]", tuple(parents_and_numbers))
+    return _node(data, op, tuple(constants), parents, tuple(local))
 
 
 # ---- the graph and the reverse sweep ---------------------------------------------
+
+
+def _consumer_counts(root: Value) -> dict[Value, int]:
+    """Every node that `root` depends on, with the number of edges from its consumers."""
+    consumers = {root: 0}
+    stack = [root]
+    while stack:
+        for parent in stack.pop().parents:
+            if parent in consumers:
+                consumers[parent] += 1
+            else:
+                consumers[parent] = 1
+                stack.append(parent)
+    return consumers
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -382,14 +456,7 @@ def topological_order(root: Value) -> list[Value]:
     # graph, then place a node once all of its consumers are placed. It keeps
     # no per-node tuples or iterators alive, which keeps the garbage collector
     # quiet on big graphs.
-    consumers = {root: 0}
-    stack = [root]
-    while stack:
-        for parent in stack.pop().parents:
-            count = consumers.get(parent, 0)
-            consumers[parent] = count + 1
-            if not count:
-                stack.append(parent)
+    consumers = _consumer_counts(root)
     order = []
     ready = [root]
     while ready:
@@ -402,6 +469,36 @@ def topological_order(root: Value) -> list[Value]:
                 ready.append(parent)
     order.reverse()
     return order
+
+
+def _sweep(root: Value, consumers: dict[Value, int]) -> None:
+    """`backpropagate` for floats from `root` alone, fused with `topological_order`.
+
+    Kahn's algorithm takes a node once all of its consumers are taken, which is
+    when its grad is complete: it is passed on to the parents right then. The
+    nodes are visited in the order of `reversed(topological_order(root))`, so the
+    sums are the same, bit for bit; `consumers` counts down to 1 on the way.
+    """
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        upstream = node.grad
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * upstream
+            count = consumers[parent]
+            if count == 1:
+                ready.append(parent)
+            else:
+                consumers[parent] = count - 1
+
+
+def _gradient(gradient: object) -> float:
+    if isinstance(gradient, numbers.Real) and not isinstance(gradient, Value):
+        return float(gradient)
+    raise TypeError(
+        f"backward: expected a number as the gradient to start from, got "
+        f"{type(gradient).__name__}: {gradient!r}"
+    )
 
 
 def topological_order_of(roots: Iterable[Value]) -> list[Value]:
@@ -444,6 +541,19 @@ def backpropagate(
             for parent, local in zip(node.parents, node.local_grads):
                 parent.grad += local * upstream
         return
+    _sweep_with_hooks(order, local_grads, chain, on_step)
+
+
+# This loop builds objects (Values for create_graph, a trace's steps), which would
+# make the collector walk the graph again and again. As a decorator, `gc_paused`
+# ends the pause in its own frame, where nothing of this module runs in between.
+@gc_paused()
+def _sweep_with_hooks(
+    order: list[Value],
+    local_grads: LocalGrads | None,
+    chain: Chain | None,
+    on_step: StepHook | None,
+) -> None:
     for node in reversed(order):
         parents = node.parents
         upstream = node.grad

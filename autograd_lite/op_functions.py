@@ -1,16 +1,17 @@
 """The ops as functions (`ag.exp(x)`, `ag.dot(w, x)` ...), made from the op table.
 
-Also the derivative rules' functions for Values (`VALUES`), with which
+Also the derivative rules for Values (`VALUES`), with which
 `local_grads_as_values` turns a node's local derivatives into differentiable Values.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 
 from autograd_lite import floats
 from autograd_lite.engine import Operand, Value, apply, apply1, apply2, data_of
-from autograd_lite.ops import DIV, DOT, LEAKY_RELU, OPS, POW, SUM, Functions, Op
+from autograd_lite.ops import DIV, DOT, LEAKY_RELU, OPS, POW, SUM, DerivativeRules, Op
 
 
 def _function(op: Op) -> Callable[[Operand], Value]:
@@ -72,10 +73,11 @@ def _total(op: Op, ieee: Callable[[float, float], float]) -> Callable[[Operand, 
     return total
 
 
-VALUES = Functions(
-    data=data_of, log=log, sin=sin, cos=cos, pow=_total(POW, floats.power),
-    div=_total(DIV, floats.divide),
-)
+VALUES = DerivativeRules({
+    "_data": data_of, "_log": log, "_sin": sin, "_cos": cos,
+    "_power": _total(POW, floats.power), "_divide": _total(DIV, floats.divide),
+    "_sign": lambda x: floats.sign(data_of(x)), "_nan": math.nan,
+})
 
 
 def local_grads_as_values(node: Value) -> tuple[Value | float, ...]:
@@ -87,8 +89,9 @@ def local_grads_as_values(node: Value) -> tuple[Value | float, ...]:
     op = node.op
     if op is None:
         return ()
-    derivatives = op.derivative(VALUES, *node.operands, node)
+    operands = node.operands
+    derivatives = VALUES.rule(op)(*operands, node)
     if not node.constants:
         return tuple(derivatives)
-    return tuple(d for c, d in zip(node.constants, derivatives) if c is None)
+    return tuple(d for x, d in zip(operands, derivatives) if isinstance(x, Value))
 

@@ -6,14 +6,15 @@ the same seeded work, so the ratios are comparable even on a noisy machine:
   1. train step: MLP 2-16-16-1 on 100 moons, hinge loss + 1e-4 L2, backward, SGD
      (autograd_lite with `dot` neurons, micrograd with its MLP, same weights);
   2. the same step on the identical unfused graph (binary + and * only);
-  3. a 1,000,000-deep chain y = y*1.0001 + 0.0001, forward and backward;
+  3. a 1,000,000-deep chain y = y*1.0001 + 0.0001, forward and backward, with Python's
+     garbage collector as the process has it, then inside `ag.gc_paused()`;
   4. bytes per node (tracemalloc) of a 100,000-node graph, before and after backward;
   5. the train step of 1. through `ag.compile` with the batch loop inside the generated
      code, against micrograd and a hand-written float step that skips inactive samples
      and ReLUs (losses checked against the engine's); the first call's cost (trace,
      generate, compile) and the generated code's length;
   6. a digits-size network (64-10-10, softmax cross-entropy): seconds per sample of
-     forward + backward, interpreted and compiled;
+     forward + backward, interpreted (also inside `ag.gc_paused()`) and compiled;
   7. the first call of `ag.compile` (trace, generate, compile, run) on two shapes that
      were quadratic (issue 18): one input feeding every level of a deep chain (Horner's
      rule, shared weights), and a chain of nodes all labelled `h` (an RNN's state); at
@@ -275,6 +276,11 @@ def bench_digits(samples: int) -> dict[str, Any]:
     start = time.perf_counter()
     interpreted_loss, interpreted_grads = ag.value_and_grad(batch_loss)(params)
     interpreted = (time.perf_counter() - start) / samples
+    gc.collect()
+    start = time.perf_counter()
+    with ag.gc_paused():
+        ag.value_and_grad(batch_loss)(params)
+    paused = (time.perf_counter() - start) / samples
     compiled = ag.compile(digits_sample_loss, batch=(1, 2))
     start = time.perf_counter()
     compiled(params, X, T)
@@ -288,7 +294,8 @@ def bench_digits(samples: int) -> dict[str, Any]:
         abs(a - b) / max(abs(a), abs(b), 1e-300) for a, b in zip(grads, interpreted_grads)
     )
     return {
-        "interpreted": interpreted, "compiled": per_sample, "first_call": first_call,
+        "interpreted": interpreted, "paused": paused, "compiled": per_sample,
+        "first_call": first_call,
         "loss_gap": abs(loss - interpreted_loss) / abs(interpreted_loss), "grad_gap": gap,
         "lines": len(compiled.source.splitlines()),
     }
@@ -375,8 +382,8 @@ def bench_train_step(fused: bool, X: list[list[float]], y: list[int]) -> dict[st
     return results
 
 
-def bench_chain(depth: int) -> dict[str, Any]:
-    results: dict[str, Any] = {}
+def chain_seconds(depth: int) -> tuple[float, float, float]:
+    """Forward and backward seconds of the chain, and d(y)/d(x)."""
     start = time.perf_counter()
     x = ag.Value(0.5)
     y = x
@@ -385,7 +392,15 @@ def bench_chain(depth: int) -> dict[str, Any]:
     middle = time.perf_counter()
     y.backward()
     end = time.perf_counter()
-    results["autograd_lite"] = (middle - start, end - middle, x.grad)
+    return middle - start, end - middle, x.grad
+
+
+def bench_chain(depth: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    results["autograd_lite"] = chain_seconds(depth)
+    gc.collect()
+    with ag.gc_paused():
+        results["paused"] = chain_seconds(depth)
     start = time.perf_counter()
     value, gradient = 0.5, 1.0
     for _ in range(depth):
@@ -495,6 +510,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'   total (s)':44} {forward + backward:14.3f} {'-':>12} "
           f"{f_forward + f_backward:10.3f}  gradient rel. gap "
           f"{abs(gradient - f_gradient) / f_gradient:.1e}")
+    p_forward, p_backward, p_gradient = chain["paused"]
+    print(f"{'   inside ag.gc_paused(): forward + backward':44} {p_forward + p_backward:14.3f}"
+          f" {'-':>12} {'-':>10}  forward {p_forward:.3f}, backward {p_backward:.3f}; "
+          f"same gradient: {'yes' if p_gradient == gradient else 'NO'}")
     if "micrograd" in chain:
         print(f"   micrograd: {chain['micrograd']}")
 
@@ -539,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'6. digits 64-10-10, cross-entropy (s/sample)':44} {digits['compiled']:14.6f}"
           f" {'-':>12} {'-':>10}  interpreted {digits['interpreted']:.6f}, "
           f"interpreted/compiled {ratio(digits['interpreted'], digits['compiled'])}")
+    print(f"   interpreted inside ag.gc_paused() {digits['paused']:.6f} s/sample")
     print(f"   first call {digits['first_call'] * 1000:.1f} ms, {digits['lines']:,} lines; "
           f"relative gap to the interpreter: loss {digits['loss_gap']:.1e}, "
           f"gradient {digits['grad_gap']:.1e}")

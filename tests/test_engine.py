@@ -389,7 +389,7 @@ def test_truthiness_is_the_datas_as_for_floats() -> None:
         assert bool(Value(number)) is bool(number)
         x = Value(number)
         taken = x * 2 if x else x * 3
-        assert taken.constants == ((None, 2.0) if number else (None, 3.0))
+        assert taken.operands[1] == (2.0 if number else 3.0)
     assert not Value(1.0) - 1.0
     assert [v.data for v in filter(None, [Value(0.0), Value(2.0)])] == [2.0]
     # Testing the truth records nothing: the graph holds the branch taken, and only it.
@@ -427,3 +427,51 @@ def test_the_one_sweep_reports_every_step_it_applies() -> None:
         assert x.grad == 6.0
     assert steps == [(1.0, 1.0, 1.0), (3.0, 3.0, 3.0), (3.0, 3.0, 6.0)]
     assert x.grad == 6.0  # lent, then given back as it was
+
+
+def test_format_spec_formats_the_data() -> None:
+    v = Value(2.0 / 3.0, label="v")
+    assert f"{v:.3f}" == "0.667"
+    assert f"{v:8.2e}" == "6.67e-01"
+    assert f"loss {Value(-1.5):+.1f}" == "loss -1.5"
+    # Without a spec a Value formats as str(), which is repr(): unchanged.
+    assert f"{v}" == format(v) == str(v) == "Value(data=0.6666666666666666, grad=0.0, label='v')"
+
+
+def test_a_list_of_outputs_is_told_to_reduce_first() -> None:
+    # A layer of several neurons returns a list: arithmetic on it, as `loss =
+    # (outputs - target) ** 2`, says to reduce the outputs to one Value first.
+    outputs = [Value(1.0), Value(2.0)]
+    with pytest.raises(TypeError, match=r"list holding 2 Values: reduce them .*ag\.sum\(outputs\)"):
+        outputs - Value(1.0)  # type: ignore[operator]
+    with pytest.raises(TypeError, match=r"tuple holding 2 Values: reduce"):
+        Value(1.0) * tuple(outputs)  # type: ignore[operator]
+    with pytest.raises(TypeError, match=r"dot: .*list holding 2 Values: reduce"):
+        ag.dot([outputs], [1.0])  # type: ignore[list-item]
+    # A list of numbers is an ordinary wrong type.
+    with pytest.raises(TypeError, match=r"expected a Value or a real number, got list: \[1, 2\]"):
+        Value(1.0) + [1, 2]  # type: ignore[operator]  # noqa: RUF005
+
+
+def test_backward_takes_a_number_as_its_gradient() -> None:
+    x = Value(3.0)
+    y = x * x
+    with pytest.raises(TypeError, match=r"backward: expected a number .* got list"):
+        y.backward([1.0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"got Value"):
+        y.backward(Value(1.0))  # type: ignore[arg-type]
+    assert x.grad == 0.0
+    y.backward(2)
+    assert x.grad == 12.0
+
+
+def test_a_neurons_bias_constant_is_kept_with_its_place_only() -> None:
+    # dot([w1, w2, b], [x1, x2, 1.0]): one constant among six operands is stored
+    # as its place and number, not as six entries.
+    w = [Value(0.5), Value(-1.0), Value(0.25)]
+    x = [Value(2.0), Value(3.0)]
+    z = ag.dot(w, [*x, 1.0])
+    assert z.data == 0.5 * 2.0 - 1.0 * 3.0 + 0.25
+    assert z.constants == (5, 1.0)
+    assert z.operands == (*w, *x, 1.0) and z.parents == (*w, *x)
+    assert z.local_grads == (2.0, 3.0, 1.0, 0.5, -1.0)

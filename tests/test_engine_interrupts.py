@@ -8,6 +8,7 @@ clearing of the grads, at each line of the sweep, at the putting back.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -87,6 +88,8 @@ def run_until_complete(
                 interrupted: KeyboardInterrupt | None = interrupt
             else:
                 interrupted = None
+        # The sweeps of trace_backward and gradients pause the garbage collector.
+        assert gc.isenabled(), f"the collector left paused by an interrupt at {interrupted}"
         if interrupted is None:
             assert seen[0] < n, "completed though interrupted"
             assert grads(nodes) == want
