@@ -306,6 +306,10 @@ def fit(
     `ag.compile` when the model and a named loss allow it (see
     `nn.compiled_step`), else it says why on stderr and interprets;
     `compile=False` always interprets.
+
+    While it trains, Python's cyclic garbage collector is paused (`ag.gc_paused`): the
+    graphs hold no cycles, and the collector would only walk them. It is back as the
+    process had it when `fit` returns or raises.
     """
     _check_data(X, y, epochs, batch_size)
     l2 = _check_finite("l2", l2)
@@ -321,30 +325,33 @@ def fit(
             step = compiled
         elif progress:
             print(f"fit: not compiled ({why_not}); interpreting", file=sys.stderr)
-    try:
-        for hook in hooks:
-            hook.on_fit_begin(run)
-        for epoch in range(1, epochs + 1):
-            started = time.perf_counter()
-            run.epoch = epoch
-            if batch_size is None:
-                epoch_batches: list[tuple[list[Any], list[Any]]] = [(list(X), list(y))]
-            else:
-                batch_seed = None if seed is None else seed + epoch - 1
-                epoch_batches = list(batches(X, y, batch_size, shuffle=True, seed=batch_seed))
-            for name, value in _train_epoch(run, step, epoch_batches, hooks, metrics).items():
-                run.history.add(name, value)
-            if validation is not None:
-                results = evaluate(model, *validation, loss_function, metrics, l2)
-                for name, value in results.items():
-                    run.history.add("val_" + name, value)
-            if scheduler is not None:
-                scheduler.step()
-            run.history.seconds.append(time.perf_counter() - started)
+    # A training step's graphs hold no cycles: the cyclic collector would only walk them
+    # (autograd_lite.collector). It runs again, as the process had it, when fit ends.
+    with ag.gc_paused():
+        try:
             for hook in hooks:
-                hook.on_epoch_end(run)
-        run.history.final = evaluate(model, X, y, loss_function, metrics, l2)
-    finally:
-        for hook in hooks:
-            hook.on_fit_end(run)
+                hook.on_fit_begin(run)
+            for epoch in range(1, epochs + 1):
+                started = time.perf_counter()
+                run.epoch = epoch
+                if batch_size is None:
+                    epoch_batches: list[tuple[list[Any], list[Any]]] = [(list(X), list(y))]
+                else:
+                    batch_seed = None if seed is None else seed + epoch - 1
+                    epoch_batches = list(batches(X, y, batch_size, shuffle=True, seed=batch_seed))
+                for name, value in _train_epoch(run, step, epoch_batches, hooks, metrics).items():
+                    run.history.add(name, value)
+                if validation is not None:
+                    results = evaluate(model, *validation, loss_function, metrics, l2)
+                    for name, value in results.items():
+                        run.history.add("val_" + name, value)
+                if scheduler is not None:
+                    scheduler.step()
+                run.history.seconds.append(time.perf_counter() - started)
+                for hook in hooks:
+                    hook.on_epoch_end(run)
+            run.history.final = evaluate(model, X, y, loss_function, metrics, l2)
+        finally:
+            for hook in hooks:
+                hook.on_fit_end(run)
     return run.history

@@ -214,3 +214,28 @@ def test_accuracy_refuses_nan_outputs_instead_of_counting_them_right() -> None:
         train.accuracy([math.nan], [0])
     with pytest.raises(ValueError, match=r"outputs\[1\] is nan"):
         train.accuracy([[0.1, 0.9], [math.nan, 0.2]], [1, 0])
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_fit_pauses_the_collector_and_gives_it_back_as_it_was(enabled: bool) -> None:
+    import gc
+
+    seen: list[bool] = []
+    model = MLP(2, [2, 1], seed=0)
+    X, y = [[0.0, 1.0], [1.0, 0.0]], [1.0, -1.0]
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        train.fit(model, X, y, epochs=2, progress=False,
+                  callbacks=[lambda history: seen.append(gc.isenabled())])  # fmt: skip
+        assert seen == [False, False]
+        assert gc.isenabled() is enabled
+
+        def interrupted(history: object) -> None:
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            train.fit(model, X, y, epochs=2, progress=False, callbacks=[interrupted])
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
