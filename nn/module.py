@@ -8,7 +8,7 @@ import math
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 import autograd_lite as ag
 from autograd_lite import Value
@@ -376,6 +376,21 @@ class Neuron(Module[Value]):
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
 
+class Outputs(list[Value]):
+    """A layer's outputs: a list of Values, one per neuron.
+
+    Only one Value can start backward; asked to, the list says how to get one.
+    """
+
+    def backward(self, gradient: float = 1.0) -> NoReturn:
+        """Refused: a TypeError saying to reduce the outputs to one Value first."""
+        raise TypeError(
+            f"backward() starts from one Value, and these are {len(self)} outputs of a layer: "
+            "reduce them to one first, e.g. ag.sum(outputs) or a loss such as "
+            "nn.losses.cross_entropy(outputs, target)"
+        )
+
+
 class Layer(Module[list[Value]]):
     """`nout` neurons reading the same `nin` inputs."""
 
@@ -409,7 +424,7 @@ class Layer(Module[list[Value]]):
 
     def forward(self, x: list[Value]) -> list[Value]:
         """The `nout` outputs for the `nin` input Values `x`."""
-        outputs = [neuron.forward(x) for neuron in self.neurons]
+        outputs = Outputs(neuron.forward(x) for neuron in self.neurons)
         # What neuron(x) would label, without checking x again for each neuron; a
         # neuron's output is a new node (a leaf under no_grad, then left alone).
         for neuron, output in zip(self.neurons, outputs):

@@ -409,3 +409,14 @@ def test_no_grad_outputs_are_leaves_and_stay_unlabelled():
     with ag.no_grad():
         out = model([1.0, 2.0])
     assert out.op is None and out.label == ""
+
+
+def test_backward_on_a_layers_outputs_says_to_reduce_them_first() -> None:
+    model = MLP(2, [3, 2], seed=0)
+    outputs = model([1.0, 2.0])
+    assert isinstance(outputs, list) and len(outputs) == 2
+    with pytest.raises(TypeError, match=r"2 outputs of a layer: reduce them to one first"):
+        outputs.backward()  # type: ignore[union-attr]
+    assert all(p.grad == 0.0 for p in model.parameters())
+    ag.sum(outputs).backward()  # type: ignore[arg-type]
+    assert any(p.grad != 0.0 for p in model.parameters())
