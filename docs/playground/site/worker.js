@@ -4,7 +4,6 @@
 // {type: "output", id, kind: "stdout" | "stderr" | "html", text}, {type: "done", id, ok}.
 // A run cannot be interrupted here: the page stops one by ending this worker.
 import { loadPyodide } from "./pyodide/pyodide.mjs";
-import { instance as vizInstance } from "./viz/viz.js";
 
 const base = new URL(".", import.meta.url);
 
@@ -14,10 +13,23 @@ async function fetchOk(path) {
   return response;
 }
 
+// Viz.js (Graphviz compiled to WebAssembly) is stored gzip-compressed, at 40% of its size:
+// a static server sends files as they are. Unpacked here, it is imported as a module.
+async function loadViz() {
+  const packed = await fetchOk("viz/viz.js.gz");
+  const code = await new Response(packed.body.pipeThrough(new DecompressionStream("gzip"))).text();
+  const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+  try {
+    return await (await import(url)).instance();
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
 async function start() {
   const [pyodide, viz, manifest, runnerSource] = await Promise.all([
     loadPyodide({ indexURL: new URL("pyodide/", base).href }),
-    vizInstance(),
+    loadViz(),
     fetchOk("manifest.json").then((r) => r.json()),
     fetchOk("runner.py").then((r) => r.text()),
   ]);
