@@ -6,8 +6,9 @@ Builds the documentation site into a temporary folder (or takes a built one), se
 as `python -m http.server` does on 127.0.0.1, and opens the playground in headless
 Chromium, which can reach nothing else. Rows: the weight of the playground's own files
 (page scripts, examples, wheels and Viz.js, stored gzip-compressed: everything but
-Pyodide, target under 1 MB) and of Pyodide; the time from opening the page to Python ready for a first run, in
-each of three fresh browsers, nothing cached (target under 10 s); the time of each
+Pyodide, target under 1 MB) and of Pyodide; the time from opening the page to Python
+ready for a first run, in each of three fresh browsers, nothing cached (target under
+10 s); the time of each
 example's first run after that and the median of three more (target under 2 s), the
 output's display on the page included. Needs Chromium and chromedriver (`.ci/run`
 installs them), selenium (the `test` extra) and what the site's build needs
