@@ -18,9 +18,7 @@ process. The graphviz package (which writes DOT) is imported on the first drawin
 
 from __future__ import annotations
 
-import base64
 import errno
-import html
 import math
 import re
 import shutil
@@ -32,7 +30,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from autograd_lite import atomic_write, webassembly_graphviz
-from autograd_lite.compact_svg import compact_svg
 from autograd_lite.engine import Value, topological_order
 
 # format_constant lives in naming, which writes constants into node names; it is
@@ -40,6 +37,7 @@ from autograd_lite.engine import Value, topological_order
 from autograd_lite.naming import format_constant as format_constant
 from autograd_lite.naming import node_names
 from autograd_lite.scalars import is_int, is_number
+from autograd_lite.svg import compact_svg, svg_image
 from autograd_lite.webassembly_graphviz import INSTALL_GRAPHVIZ
 
 if TYPE_CHECKING:
@@ -245,17 +243,8 @@ class Graph:
     def _repr_mimebundle_(
         self, include: Collection[str] | None = None, exclude: Collection[str] | None = None
     ) -> dict[str, str]:
-        # One output type that Jupyter, JupyterLab, exported HTML and the docs site all
-        # show: HTML, an image that shrinks to the width of the cell rather than being cut
-        # off at its edge (nbconvert exports image/svg+xml at its natural width). An <img>
-        # of a data URL, not inline SVG: an untrusted notebook's HTML is sanitized, which
-        # drops <svg> but keeps images. A notebook stores each drawing once.
-        encoded = base64.b64encode(self.svg().encode("utf-8")).decode("ascii")
-        image = (
-            f'<img src="data:image/svg+xml;base64,{encoded}" '
-            f'style="max-width:100%;height:auto" alt="{html.escape(repr(self))}">'
-        )
-        return {"text/html": image, "text/plain": repr(self)}
+        # Stored once, as an image that every notebook viewer shows (`svg_image`).
+        return {"text/html": svg_image(self.svg(), repr(self)), "text/plain": repr(self)}
 
 
 def _resvg() -> Any:

@@ -24,6 +24,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -87,9 +88,18 @@ def wheels() -> list[Path]:
     """autograd-lite's wheel, freshly built, then its browser dependencies' wheels."""
     project = CACHE / "wheels" / "project"
     shutil.rmtree(project, ignore_errors=True)
-    # With the setuptools of this environment (the `docs` extra has it): no network.
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
-         "--no-build-isolation", "-w", str(project), str(ROOT)], ROOT)
+    # Built from a fresh copy of the sources: setuptools keeps a build/ folder beside
+    # them, whose files of modules since deleted or renamed would go into the wheel too.
+    with tempfile.TemporaryDirectory() as folder:
+        sources = Path(folder) / "autograd-lite"
+        skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+        for name in ("autograd_lite", "nn"):
+            shutil.copytree(ROOT / name, sources / name, symlinks=True, ignore=skip)
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(ROOT / name, sources / name)
+        # With the setuptools of this environment (the `docs` extra has it): no network.
+        run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
+             "--no-build-isolation", "-w", str(project), str(sources)], sources)
     found = sorted(project.glob("autograd_lite-*.whl"))
     dependencies = CACHE / "wheels" / "dependencies"
     for name in BROWSER_DEPENDENCIES:

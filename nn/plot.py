@@ -15,6 +15,7 @@ from typing import Any
 
 import autograd_lite as ag
 from autograd_lite.scalars import is_int
+from autograd_lite.svg import svg_image
 
 from .callbacks import Callback, Run, in_jupyter
 
@@ -215,17 +216,21 @@ def figure_svg(figure: Any) -> str:
 
 
 def use_svg_figures() -> None:
-    """Show this Jupyter kernel's matplotlib figures as small SVGs (`SVG_SETTINGS`, no date).
+    """Show this Jupyter kernel's matplotlib figures as images of small SVGs (`figure_svg`).
 
-    The notebooks call it first: an SVG of lines and text weighs a third of the PNG, and
-    a re-run gives the same outputs. Nothing changes until it is called.
+    The notebooks call it first. Each figure is stored once, as HTML (`svg_image`): an
+    image every notebook viewer shows, trusted or not, shrunk to the cell's width; a
+    re-run gives the same outputs. Nothing changes until it is called.
     """
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    # matplotlib_inline comes with ipykernel: it is there whenever a kernel runs this.
+    # matplotlib_inline and IPython come with ipykernel: there whenever a kernel runs this.
     inline: Any = importlib.import_module("matplotlib_inline.backend_inline")
-    matplotlib.rcParams.update(SVG_SETTINGS)
-    inline.set_matplotlib_formats("svg", metadata={"Date": None})
+    ipython: Any = importlib.import_module("IPython")
+    # No PNG or SVG output of its own (it also clears every other formatter of Figure).
+    inline.set_matplotlib_formats()
+    formatter = ipython.get_ipython().display_formatter.formatters["text/html"]
+    formatter.for_type(Figure, lambda figure: svg_image(figure_svg(figure), repr(figure)))
 
 
 class TrainingPlot(Callback):
@@ -233,7 +238,8 @@ class TrainingPlot(Callback):
     inputs, the decision boundary, in place in a Jupyter output every `every` epochs.
 
     Outside Jupyter it does nothing (the progress bar stays the only output). The
-    picture is an SVG (`figure_svg`): a few tens of KB in a saved notebook.
+    picture is an image of an SVG (`figure_svg`, `svg_image`): a few tens of KB in a
+    saved notebook, shown by every notebook viewer.
     """
 
     def __init__(
@@ -262,7 +268,8 @@ class TrainingPlot(Callback):
             return
         # IPython is untyped; it is there whenever in_jupyter() is true.
         display: Any = importlib.import_module("IPython.display")
-        image = display.SVG(data=figure_svg(self.draw(run.history)))
+        figure = self.draw(run.history)
+        image = display.HTML(svg_image(figure_svg(figure), repr(figure)))
         if self.handle is None:
             self.handle = display.display(image, display_id=True)
         else:

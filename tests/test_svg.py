@@ -1,12 +1,13 @@
-"""compact_svg: a smaller SVG that draws the same pixels (resvg draws both)."""
+"""autograd_lite.svg: a compacted SVG draws the same pixels (resvg draws both); svg_image."""
 
+import base64
 import re
 
 import pytest
 from stepper_examples import network
 
 import autograd_lite as ag
-from autograd_lite.compact_svg import compact_svg
+from autograd_lite.svg import compact_svg, svg_image
 
 
 def pixels(svg: str) -> bytes:
@@ -45,3 +46,15 @@ def test_a_text_in_another_font_keeps_its_own() -> None:
 def test_a_drawing_without_text_is_only_stripped() -> None:
     svg = '<svg width="1pt" height="1pt"><!-- a --><title>g</title><g/></svg>'
     assert compact_svg(svg) == '<svg width="1pt" height="1pt"><g/></svg>'
+
+
+def test_an_svg_is_shown_as_a_shrinking_image_with_its_alt_text_escaped() -> None:
+    svg = '<svg width="1pt" height="1pt"/>'
+    shown = svg_image(svg, '<G> & "x"')
+    encoded = re.fullmatch(
+        r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" '
+        r'style="max-width:100%;height:auto" alt="&lt;G&gt; &amp; &quot;x&quot;">',
+        shown,
+    )
+    assert encoded is not None
+    assert base64.b64decode(encoded.group(1)).decode("utf-8") == svg
