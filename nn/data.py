@@ -508,7 +508,7 @@ def _read_table(
                 if not cell.isascii():
                     _check_text(name, line, cell)
             if width < 0:
-                if header is None and not rows and not any(map(_is_number, stripped)):
+                if header is None and not rows and not any(map(reads_as_float, stripped)):
                     header = stripped
                     continue
                 width = len(stripped)
@@ -548,8 +548,9 @@ def _check_text(name: str, line: int, cell: str) -> None:
         raise ValueError(f"{name}, line {line}: not a text CSV file (it is not UTF-8)") from None
 
 
-def _is_number(text: str) -> bool:
-    """Whether `float` reads `text`: such a cell makes a first row data, not a header."""
+def reads_as_float(text: str) -> bool:
+    """Whether `float` reads `text` (`1_000`, `inf` and other scripts' digits too): such
+    a cell makes a first row data, not a header, and is no class name."""
     try:
         float(text)
     except ValueError:
@@ -591,7 +592,7 @@ def _numbers(name: str, line: int, cells: list[str]) -> list[float]:
         value = plain_number(cell)
         if value is None:
             where = f"{name}, line {line}, column {column}"
-            if _is_number(cell) and cell.isascii() and "_" not in cell:
+            if reads_as_float(cell) and cell.isascii() and "_" not in cell:
                 raise ValueError(f"{where}: expected a finite number, got {cell!r}")
             raise ValueError(
                 f"{where}: {cell!r} is not a number (expected plain ASCII such as 3, -1.5 "

@@ -396,21 +396,13 @@ def _class_number(label: str) -> int | None:
 def _refuse_numbers_among_names(table: nn.data.Table, numbers: dict[str, int | None]) -> None:
     assert table.labels is not None
     for line, label in zip(table.lines, table.labels):
-        if numbers[label] is None and _is_number(label):
+        if numbers[label] is None and nn.data.reads_as_float(label):
             # 1.5 or -1 next to class numbers is a typo, not a class name; so is 1_000, or
             # a number in digits other than ASCII's, which `float` reads too.
             raise CommandError(
                 f"{table.source}, line {line}: the label must be a class number 0, 1, 2, ... "
                 f"(ASCII digits) or a class name, got {label!r}"
             )
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _warn_about_empty_classes(source: str, used: set[int], classes: int) -> None:
