@@ -12,7 +12,6 @@ graph) and `stepper.js` (everything else), beside the op table from
 
 from __future__ import annotations
 
-import base64
 import html
 import itertools
 import json
@@ -33,6 +32,7 @@ from autograd_lite.naming import has_bias, neuron_form
 from autograd_lite.ops import DOT
 from autograd_lite.render import RANKDIRS, draw_graph, format_constant, operation_label
 from autograd_lite.scalars import is_int, is_number
+from autograd_lite.svg import svg_image
 
 if TYPE_CHECKING:
     from autograd_lite.trace import BackwardTrace
@@ -260,11 +260,7 @@ class Stepper:
             self.trace.root, rankdir=self.rankdir, precision=self.precision,
             params=self.params, max_nodes=len(self.order), show_names=True, fields="stack",
         )
-        encoded = base64.b64encode(graph.svg().encode("utf-8")).decode("ascii")
-        return (
-            f'<img src="data:image/svg+xml;base64,{encoded}" style="max-width:100%;height:auto" '
-            f'alt="{html.escape(_valid_text(self.title))}">'
-        )
+        return svg_image(graph.svg(), _valid_text(self.title))
 
     def html(self, title: str | None = None) -> str:
         """The stepper as a standalone HTML page: no network, no kernel needed."""
