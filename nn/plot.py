@@ -15,7 +15,7 @@ from typing import Any
 
 import autograd_lite as ag
 from autograd_lite.scalars import is_int
-from autograd_lite.svg import svg_image
+from autograd_lite.svg import compact_svg, svg_image
 
 from .callbacks import Callback, Run, in_jupyter
 
@@ -200,19 +200,27 @@ def plot_digits(
 
 
 # dict[Any, Any]: matplotlib's stubs type the keys as the literal names of its settings.
-SVG_SETTINGS: dict[Any, Any] = {"svg.fonttype": "none", "svg.hashsalt": "autograd-lite"}
-"""matplotlib settings of a small, reproducible SVG: text as <text> in the reader's
-sans-serif font (no glyph outlines), and ids that are the same on every run."""
+SVG_SETTINGS: dict[Any, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "autograd-lite",
+    "font.sans-serif": ["DejaVu Sans"],
+}
+"""matplotlib settings of a small, reproducible SVG: text as <text> (no glyph outlines)
+in DejaVu Sans, which matplotlib measures it with, or else the reader's sans-serif font
+(not a list of ten fonts on every text), and ids that are the same on every run."""
 
 
 def figure_svg(figure: Any) -> str:
-    """The matplotlib `figure` as a small SVG document, the same text for the same figure."""
+    """The matplotlib `figure` as a small SVG document, the same text for the same figure.
+
+    Coordinates are rounded to a tenth of a point (`compact_svg`).
+    """
     import matplotlib
 
     buffer = io.BytesIO()
     with matplotlib.rc_context(SVG_SETTINGS):
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue().decode("utf-8")
+    return compact_svg(buffer.getvalue().decode("utf-8"), decimals=1)
 
 
 def use_svg_figures() -> None:

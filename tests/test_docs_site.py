@@ -167,7 +167,7 @@ def test_the_site_builds_with_warnings_as_errors(built_site: tuple[Path, str | N
         assert (out / "notebooks" / notebook.replace(".ipynb", ".html")).is_file(), notebook
     # A Graph's text/html output (an image that shrinks to the column) wins over its SVG.
     graphs = (out / "notebooks" / "02_rendering_graphs.html").read_text(encoding="utf-8")
-    assert 'src="data:image/svg+xml;base64,' in graphs
+    assert "src='data:image/svg+xml," in graphs
     reference = (out / "api" / "autograd_lite.html").read_text(encoding="utf-8")
     for name in ("Value", "grad", "jvp", "Stepper", "draw_graph", "compile", "gradcheck"):
         assert f'id="autograd_lite.{name}"' in reference, name

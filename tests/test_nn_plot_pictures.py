@@ -1,10 +1,9 @@
 """nn.plot's matplotlib pictures and the live training plot (in a real Jupyter kernel)."""
 
-import base64
-import re
 
 import nbformat
 import pytest
+from svg_images import svg_of
 
 from autograd_lite.nn import MLP, data, plot
 
@@ -103,8 +102,3 @@ def test_plot_true_updates_one_picture_in_place_in_jupyter():
     assert second["text/html"] == first["text/html"]
 
 
-def svg_of(image: str) -> str:
-    """The SVG inside an <img> of a data URL."""
-    match = re.fullmatch(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" .*>', image)
-    assert match is not None, image[:200]
-    return base64.b64decode(match.group(1)).decode("utf-8")

@@ -11,7 +11,6 @@ free of errors. Times are measured by benchmarks/playground.py, not asserted her
 
 from __future__ import annotations
 
-import base64
 import math
 import re
 import runpy
@@ -31,6 +30,7 @@ from playground_site import (
     served,
     watched_chromium,
 )
+from svg_images import svg_of
 
 pytestmark = pytest.mark.slow
 
@@ -98,9 +98,7 @@ def test_a_drawing_appears(page: tuple[Any, str]) -> None:
     run(driver, (EXAMPLES[0]).read_text(encoding="utf-8"))
     images = driver.find_elements("css selector", ".ag-pg-output img")
     assert len(images) == 1
-    source = images[0].get_attribute("src")
-    assert source.startswith("data:image/svg+xml;base64,")
-    svg = base64.b64decode(source.split(",", 1)[1]).decode("utf-8")
+    svg = svg_of(images[0].get_attribute("outerHTML"))
     # Laid out by Graphviz: the neuron's Values and ops are there, with their numbers.
     assert svg.count('class="node"') == 10 + 5 and ">data 0.7071<" in svg and ">tanh<" in svg
     assert driver.execute_script("return arguments[0].naturalWidth", images[0]) > 100

@@ -1,6 +1,5 @@
 """draw_graph and Graph: DOT text against hand-written goldens, SVG with and without `dot`."""
 
-import base64
 import math
 import os
 import shutil
@@ -12,6 +11,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+from svg_images import svg_of
 
 import autograd_lite as ag
 from autograd_lite import Value, render, webassembly_graphviz
@@ -271,7 +271,7 @@ def no_dot(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("no_dot")
 def test_svg_without_dot_comes_from_webassembly_graphviz() -> None:
     svg = ag.draw_graph(small_graph()[3]).svg()
-    assert svg.lstrip().startswith("<?xml")
+    assert svg.startswith("<svg")
     assert "<svg" in svg
     for text in ("data 2.0000", "grad &#45;3.0000", ">*</text>", ">+</text>"):
         assert text in svg
@@ -309,7 +309,7 @@ def test_jupyter_stores_a_drawing_once_as_an_image() -> None:
     graph = ag.draw_graph(small_graph()[3])
     bundle = graph._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/plain"}
-    assert bundle["text/html"].startswith('<img src="data:image/svg+xml;base64,')
+    assert svg_of(bundle["text/html"]) == graph.svg()
     assert bundle["text/plain"] == "<Graph of 5 values>"
     # IPython asks every _repr_*_ method too: none may add a second copy.
     assert not [name for name in dir(graph) if name.startswith("_repr_") and "mime" not in name]
@@ -513,7 +513,7 @@ def test_an_entity_in_a_label_cannot_make_invalid_utf8() -> None:
     texts = "\n".join(ElementTree.fromstring(svg.split("?>", 1)[-1]).itertext())
     assert "a&#xD800;b & c" in texts
     html = ag.draw_graph(x * x)._repr_mimebundle_()["text/html"]
-    assert base64.b64decode(html.split("base64,")[1].split('"')[0]).decode("utf-8") == svg
+    assert svg_of(html) == svg
 
 
 @pytest.mark.slow
