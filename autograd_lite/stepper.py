@@ -7,11 +7,16 @@ into frames. It needs no network and no kernel, so it works in Jupyter, in an ex
 notebook and from a file on disk. The page's scripts are the assets `numbers.js` (Python's
 number formatting and the op table's helpers), `layout.js` (a layered drawing of the
 graph) and `stepper.js` (everything else), beside the op table from
-`autograd_lite.formulas.javascript()`.
+`autograd_lite.formulas.javascript()` and the controls' markup and stylesheet
+(`stepper.css`), which the script puts in place. In a notebook they travel gzip-compressed, and
+`unpack.js` runs them.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import gzip
 import html
 import itertools
 import json
@@ -222,11 +227,13 @@ class Stepper:
             "label": f"{group.path}: {_summary(group, self.trace.names)}",
         }
 
-    def fragment(self, static: bool = False) -> str:
+    def fragment(self, static: bool = False, packed: bool = False) -> str:
         """The stepper as an HTML fragment (style, controls, data and script) for a page.
 
         With `static`, it also holds the graph drawn by Graphviz as an image, shown where
         scripts do not run (an untrusted notebook) beside a note saying to run the cell.
+        With `packed`, its script is stored gzip-compressed (60 KB become 23 KB) and
+        starts the stepper once the browser has unpacked it.
         """
         payload = _valid_text(
             json.dumps(self._payload(), separators=(",", ":"), ensure_ascii=False)
@@ -240,17 +247,24 @@ class Stepper:
         )
         uid = self.uid
         picture = self._static_picture() if static else ""
+        start = f"agStepper(document.getElementById({uid!r}));"
+        if packed:
+            script = (
+                f"{_asset('unpack.js')}\n"
+                f"agUnpack({_packed_script()!r}, function () {{ {start} }});"
+            )
+        else:
+            script = f"{_script()}\n{start}"
         return (
             f'<div class="ag-stepper" id="{uid}" tabindex="0" data-autograd-lite="stepper" '
             f'aria-label="backprop stepper">'
-            f"<style>{_asset('stepper.css')}</style>"
-            f'<div class="ag-note"><p>{_NO_SCRIPT}</p>{picture}</div>'
-            # Hidden until the script runs: a sanitizer that strips scripts (an untrusted
-            # notebook) then leaves the note and the picture, not dead buttons.
-            f'<div class="ag-live" style="display:none">{_PANEL}</div>'
+            f'<div class="ag-note"><p style="{_NOTE_STYLE}">{_NO_SCRIPT}</p>{picture}</div>'
+            # The script fills it with the controls (`_PANEL`): a sanitizer that strips
+            # scripts (an untrusted notebook) leaves the note and the picture, not dead
+            # buttons.
+            '<div class="ag-live" style="display:none"></div>'
             f'<script type="application/json" class="ag-data">{payload}</script>'
-            f"<script>var agOps = {javascript()};\n{_asset('numbers.js')}\n{_asset('layout.js')}\n"
-            f"{_asset('stepper.js')}\nagStepper(document.getElementById({uid!r}));</script></div>"
+            f"<script>{script}</script></div>"
         )
 
     def _static_picture(self) -> str:
@@ -277,7 +291,7 @@ class Stepper:
         )
 
     def _repr_html_(self) -> str:
-        return self.fragment(static=True)
+        return self.fragment(static=True, packed=True)
 
     def save_html(self, path: str | PathLike[str]) -> Path:
         """Write `html()` to `path` (UTF-8) and return the path written.
@@ -295,6 +309,9 @@ _NO_SCRIPT = (
     "(JupyterLab runs no script of a notebook it does not trust), or open the page "
     "written by trace.save_html()."
 )
+
+# The note's look, on the note itself: it shows where the stylesheet (in the script) does not.
+_NOTE_STYLE = "margin:4px 2px;padding:4px 8px;background:#fff4e5;border-left:3px solid #e69138"
 
 _PANEL = (
     '<div class="ag-head"><span class="ag-title"></span>'
@@ -373,6 +390,28 @@ def _asset(name: str) -> str:
         elif code and not code.startswith("//"):
             kept.append(code)
     return "\n".join(kept)
+
+
+@functools.cache
+def _script() -> str:
+    """The page's script: the op table's JavaScript, the controls' markup and style, and
+    the assets it runs with. Every stepper of a notebook carries it, so what the script
+    can make (the controls) travels inside it, compressed with it."""
+    # "</" inside a JavaScript string is "<\/": only the script's own end tag may close it.
+    panel, style = (
+        json.dumps(text).replace("</", "<\\/") for text in (_PANEL, _asset("stepper.css"))
+    )
+    return (
+        f"var agOps = {javascript()};\nvar agPanel = {panel};\nvar agStyle = {style};\n"
+        f"{_asset('numbers.js')}\n{_asset('layout.js')}\n{_asset('stepper.js')}"
+    )
+
+
+@functools.cache
+def _packed_script() -> str:
+    """`_script()` gzip-compressed (mtime 0: the same bytes on every run), in base64."""
+    packed = gzip.compress(_script().encode("utf-8"), compresslevel=9, mtime=0)
+    return base64.b64encode(packed).decode("ascii")
 
 
 def _json_number(x: float) -> float | str:

@@ -3,6 +3,8 @@ runs the page itself against the Python engine)."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import re
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 
 import pytest
 from stepper_examples import big_graph, network, neuron
+from svg_images import svg_of
 
 import autograd_lite as ag
 from autograd_lite import Value
@@ -136,7 +139,8 @@ def test_jupyter_shows_a_static_drawing_and_a_note_where_scripts_are_stripped() 
     note = re.search(r'<div class="ag-note">(.*?)</div>', fragment, re.DOTALL)
     assert note is not None
     assert "run the cell" in note.group(1)
-    assert '<img src="data:image/svg+xml;base64,' in note.group(1)
+    # The neuron's 10 values and its 5 ops (two *, two +, tanh), each a node.
+    assert svg_of(note.group(1)).count('class="node"') == 10 + 5
     assert '<div class="ag-live" style="display:none">' in fragment
 
 
@@ -233,6 +237,24 @@ def test_a_page_carries_its_script_without_comment_lines() -> None:
     # A comment after code on its line stays: the line is code.
     assert "var GAP = 12;          // between neighbouring boxes in a rank" in lines
     assert "agStepper(document.getElementById(" in script
+
+
+def test_a_notebook_stores_the_script_packed_and_a_page_plain() -> None:
+    o, _ = neuron()
+    stepper = ag.trace_backward(o).stepper()
+    page, stored = stepper.html(), stepper._repr_html_()
+    start = page.index("<script>var agOps") + len("<script>")
+    plain = page[start : page.index("\nagStepper(document.getElementById(", start)]
+    packed = re.search(
+        r"agUnpack\('([A-Za-z0-9+/=]+)', function \(\) "
+        r"\{ agStepper\(document\.getElementById\('(ag-stepper-\d+)'\)\); \}\);</script>",
+        stored,
+    )
+    assert packed is not None and packed.group(2) == stepper.uid
+    # Python's gzip and base64 give back the page's script, byte for byte.
+    assert gzip.decompress(base64.b64decode(packed.group(1))).decode("utf-8") == plain
+    assert "var agOps" not in stored
+    assert len(stored) < len(stepper.fragment(static=True)) - 30_000
 
 
 def test_only_a_small_graph_carries_a_static_drawing_for_untrusted_notebooks() -> None:

@@ -15,6 +15,7 @@ import math
 import random
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -463,6 +464,34 @@ def test_arrow_keys_and_buttons_walk_the_frames(tmp_path: Path) -> None:
         step = call(driver, "current")
         assert call(driver, "text").split("\n")[1].startswith(f"dL/d{leaf} += ")
         assert step < total - 1
+        assert console_errors(driver) == []
+
+
+def test_packed_steppers_start_as_a_notebook_shows_them(tmp_path: Path) -> None:
+    # A notebook page: two stepper outputs, each with its own packed script.
+    o, _ = neuron()
+    loss, _ = network()
+    traces = [ag.trace_backward(o), ag.trace_backward(loss)]
+    outputs = "\n".join(trace.stepper()._repr_html_() for trace in traces)
+    page = tmp_path / "notebook.html"
+    page.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{outputs}</body></html>',
+        encoding="utf-8",
+    )
+    every = "document.querySelectorAll('[data-autograd-lite=\"stepper\"]')"
+    with chromium() as driver:
+        driver.get(page.as_uri())
+        # The scripts start once unpacked, after the page has loaded.
+        for _ in range(100):
+            if driver.execute_script(f"return [...{every}].every(e => e.stepper)"):
+                break
+            time.sleep(0.05)
+        notes = driver.find_elements("css selector", ".ag-note")
+        assert len(notes) == 2 and not any(note.is_displayed() for note in notes)
+        check_against_python(driver, traces[0])
+        for index, trace in enumerate(traces):
+            frames = driver.execute_script(f"return {every}[{index}].stepper.frames()")
+            assert len([f for f in frames if f["phase"] == "backward"]) == len(trace)
         assert console_errors(driver) == []
 
 

@@ -3,7 +3,8 @@
 // for a page made with parameters, each SGD update, zero_grad and the next iteration.
 //
 // It needs, defined before it on the page: agOps (the op table in JavaScript, written by
-// autograd_lite.formulas), agHelpers and the number formatting of numbers.js, agLayout of
+// autograd_lite.formulas), agPanel and agStyle (the controls' markup and stylesheet, from
+// autograd_lite.stepper), agHelpers and the number formatting of numbers.js, agLayout of
 // layout.js. The graph arrives as JSON (autograd_lite.stepper.Stepper._payload). Names and
 // labels are only ever set as text, never parsed as markup.
 //
@@ -16,6 +17,15 @@ function agStepper(element) {
   var n = G.names.length, P = G.precision, root = G.root;
   var training = G.params.length > 0 && G.lr !== null;
   var $ = function (name) { return element.querySelector("." + name); };
+  // The controls and their style come with the script: where no script runs, the element
+  // shows only its note. agPanel is the library's own markup, never a label.
+  $("ag-live").innerHTML = agPanel;
+  if (!document.getElementById("ag-stepper-style")) {
+    var sheet = document.createElement("style");
+    sheet.id = "ag-stepper-style";
+    sheet.textContent = agStyle;
+    document.head.appendChild(sheet);
+  }
 
   // ---- the graph -------------------------------------------------------------------
   function decode(v) { return typeof v === "string" ? {inf: Infinity, "-inf": -Infinity, nan: NaN}[v] : v; }
