@@ -1,8 +1,13 @@
 """Every notebook in notebooks/ runs top to bottom without an error, and is committed executed
-with the outputs a fresh run gives."""
+with the outputs a fresh run gives.
+
+`python tests/test_notebooks.py notebooks/02_rendering_graphs.ipynb ...` re-executes
+notebooks in place as the test runs them, storing no timings, ready to commit.
+"""
 
 import importlib.util
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -12,6 +17,8 @@ from nbclient import NotebookClient
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 CELL_TIMEOUT_SECONDS = 120
+# All six together: each drawing stored once and compacted (issue 16).
+TOTAL_BYTES_AT_MOST = 800_000
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
 
 
@@ -39,18 +46,35 @@ def test_notebook_is_committed_with_outputs_in_order(path: Path) -> None:
     assert errors == [], f"{path.name} was saved with an error output"
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
-def test_notebook_runs_top_to_bottom(path: Path) -> None:
-    notebook = nbformat.read(path, as_version=4)
+def test_the_notebooks_are_small_and_store_no_timings() -> None:
+    sizes = {path.name: path.stat().st_size for path in NOTEBOOKS}
+    assert sum(sizes.values()) <= TOTAL_BYTES_AT_MOST, sizes
+    for path in NOTEBOOKS:
+        cells = nbformat.read(path, as_version=4).cells
+        timed = [n for n, cell in enumerate(cells) if "execution" in cell.metadata]
+        assert timed == [], f"{path.name}: cells {timed} store their run's timestamps"
+
+
+def execute(notebook: nbformat.NotebookNode) -> None:
+    """Run `notebook` top to bottom in notebooks/, as a reader would, keeping no timings."""
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
     client = NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_SECONDS,
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+        record_timing=False,
     )
     # Raises CellExecutionError, naming the cell and the traceback, on the first failing cell.
     client.execute()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def test_notebook_runs_top_to_bottom(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    execute(notebook)
     committed = nbformat.read(path, as_version=4)
     for number, (fresh, saved) in enumerate(zip(notebook.cells, committed.cells)):
         if "needs-torch" in saved.metadata.get("tags", []) and not HAVE_TORCH:
@@ -94,3 +118,11 @@ def comparable(cell: nbformat.NotebookNode) -> list[tuple[str, dict[str, str]]]:
         else:
             outputs.append((output.output_type, kept))
     return outputs
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        executed = nbformat.read(name, as_version=4)
+        execute(executed)
+        nbformat.write(executed, name)
+        print(f"{name}: {Path(name).stat().st_size:,} bytes")
