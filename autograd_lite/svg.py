@@ -2,14 +2,15 @@
 
 Every drawing is stored in the notebook that shows it, so its size is the notebook's
 size. `compact_svg` makes the SVG that Graphviz and matplotlib write smaller, drawing
-the same picture: it drops what draws nothing (the XML declaration, the DOCTYPE,
-comments, `<title>` and `<metadata>`, line breaks and indentation (a space inside a tag),
-rotations by 0, groups without attributes, the ids the programs give that nothing
-refers to),
-says once what every `<text>` or every `<use>` of a group repeats (presentation
-attributes, `xml:space` and styles are inherited from the enclosing element), gives
-matplotlib's hashed ids short names and writes SVG 2's `href` for `xlink:href`. With
-`decimals`, it also rounds coordinates: a tenth of a point is far below a pixel.
+the same picture:
+- it drops what draws nothing: the XML declaration, the DOCTYPE, comments, `<title>`
+  and `<metadata>`, line breaks and indentation, rotations by 0, groups without
+  attributes, and the ids the programs give that nothing refers to;
+- it says once what every `<text>`, or every `<use>` of a group, repeats (presentation
+  attributes, `xml:space` and styles are inherited from the enclosing element);
+- it gives matplotlib's hashed ids short names and writes SVG 2's `href` for
+  `xlink:href`;
+- with `decimals`, it rounds coordinates: a tenth of a point is far below a pixel.
 `svg_image` then shows it as an image every viewer shows.
 """
 
