@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from operator import attrgetter
 from typing import Any, TypeAlias, cast
 
 from autograd_lite.collector import gc_paused
@@ -459,6 +460,45 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
     it to record IEEE results, such as inf, where the forward would raise).
     """
     kept = tuple(operands)
+    # The common cases with C loops (map, slices, count) instead of a Python loop per
+    # operand: every operand a Value (`sum`, `dot` of Values), or Values around one run
+    # of floats (a neuron's `dot([*w, b], [*x, 1.0])`, with pixels as numbers too);
+    # a 130-operand `dot` of the latter records in about half the time.
+    kinds = list(map(type, kept))
+    floats = kinds.count(float)
+    values_count = kinds.count(Value)
+    if values_count == len(kept):
+        values = list(map(_data, kept))
+        if data is None:
+            data = op.forward(*values)
+        if not kept or not _grad_enabled.get():
+            return _leaf(data)
+        return _node(data, op, (), cast("tuple[Value, ...]", kept), op.derivative(*values, data))
+    if floats and values_count + floats == len(kept):
+        low = kinds.index(float)
+        high = low + floats
+        if kinds[low:high].count(float) == floats:
+            numbers = cast("tuple[float, ...]", kept[low:high])
+            values = [*map(_data, kept[:low]), *numbers, *map(_data, kept[high:])]
+            if data is None:
+                data = op.forward(*values)
+            if not values_count or not _grad_enabled.get():
+                return _leaf(data)
+            local = op.derivative(*values, data)
+            # (place, number, place, number ...), by two slice assignments.
+            constants = [0.0] * (2 * floats)
+            constants[::2] = range(low, high)
+            constants[1::2] = numbers
+            parents = cast("tuple[Value, ...]", kept[:low] + kept[high:])
+            return _node(data, op, tuple(constants), parents, local[:low] + local[high:])
+    return _apply_any(op, kept, data)
+
+
+_data = attrgetter("data")
+
+
+def _apply_any(op: Op, kept: tuple[Any, ...], data: float | None) -> Value:
+    """`apply` for any operands: numbers of any type, Values of a subclass, wrong types."""
     places = [i for i, x in enumerate(kept) if not isinstance(x, Value)]
     if not places:
         parents = cast("tuple[Value, ...]", kept)
@@ -468,9 +508,8 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
         if not parents or not _grad_enabled.get():
             return _leaf(data)
         return _node(data, op, (), parents, op.derivative(*values, data))
-    # Some operands are numbers (a neuron's bias multiplies a constant 1.0): check
-    # and convert those, keep them with their places (not one entry per operand),
-    # and drop their places from the parents and the derivatives.
+    # Check and convert the numbers, keep them with their places (not one entry per
+    # operand), and drop their places from the parents and the derivatives.
     values = [x.data if isinstance(x, Value) else x for x in kept]
     constants: list[float] = []
     for place in places:

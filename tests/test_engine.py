@@ -124,6 +124,52 @@ def test_non_smooth_points_follow_pytorch() -> None:
     assert ag.gradients(zero**0, [zero]) == (0.0,)
 
 
+def test_numbers_anywhere_among_many_operands_keep_their_places() -> None:
+    # A run of floats at the start, in the middle or at the end, floats apart, and
+    # ints (converted): each number with its place, the Values' derivatives only.
+    a, b = Value(2.0), Value(-3.0)
+    cases = [
+        (ag.dot([0.5, 0.25], [a, b]), (0, 0.5, 1, 0.25), (a, b), (0.5, 0.25), 0.25),
+        (ag.sum([a, 4.0, 5.0, b]), (1, 4.0, 2, 5.0), (a, b), (1.0, 1.0), 8.0),
+        (ag.sum([1.0, a, 2.0]), (0, 1.0, 2, 2.0), (a,), (1.0,), 5.0),
+        (ag.dot([a, b], [3, 1]), (2, 3.0, 3, 1.0), (a, b), (3.0, 1.0), 3.0),
+        (
+            ag.dot([a, b, 0.5], [b, 2.0, a]),
+            (2, 0.5, 4, 2.0), (a, b, b, a), (-3.0, 2.0, 2.0, 0.5), -11.0,
+        ),
+    ]
+    for node, constants, parents, local_grads, data in cases:
+        assert node.constants == constants
+        assert node.parents == parents and node.local_grads == local_grads
+        assert node.data == data
+        assert len(node.operands) == len(parents) + len(constants) // 2
+    # Every operand a number: a leaf, as for a unary op on a number.
+    assert ag.sum([1.0, 2.0]).parents == () and ag.sum([1.0, 2.0]).data == 3.0
+
+
+def test_a_node_reads_back_its_parents_and_local_grads_in_order() -> None:
+    # Leaves, one parent, two parents and many are stored differently; all read
+    # back as the documented tuples, and can be set.
+    x, y = Value(3.0), Value(4.0)
+    assert (x.parents, x.local_grads, x.constants, x.operands) == ((), (), (), ())
+    u = x * 2.0
+    assert (u.parents, u.local_grads, u.constants, u.operands) == ((x,), (2.0,), (1, 2.0), (x, 2.0))
+    v = 2.0 - x
+    assert (v.parents, v.local_grads, v.constants) == ((x,), (-1.0,), (0, 2.0))
+    assert v.operands == (2.0, x)
+    w = x * y
+    assert (w.parents, w.local_grads, w.constants, w.operands) == ((x, y), (4.0, 3.0), (), (x, y))
+    s = ag.sum([x, y, x])
+    assert (s.parents, s.local_grads, s.operands) == ((x, y, x), (1.0, 1.0, 1.0), (x, y, x))
+    for node, parents in [(u, (x, y, y)), (w, (y,)), (s, (x, y))]:
+        node.parents = parents
+        node.local_grads = tuple(float(i) for i in range(len(parents)))
+        assert node.parents == parents
+        assert node.local_grads == tuple(float(i) for i in range(len(parents)))
+    w.constants = (1, 5.0)
+    assert w.operands == (y, 5.0)
+
+
 def test_sum_and_dot_are_single_nodes() -> None:
     ws = [Value(float(i)) for i in range(16)]
     xs = [Value(float(i) / 10) for i in range(16)]
