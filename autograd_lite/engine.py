@@ -597,7 +597,8 @@ def _sweep(root: Value, consumers: dict[Value, int]) -> None:
     Kahn's algorithm takes a node once all of its consumers are taken, which is
     when its grad is complete: it is passed on to the parents right then. The
     nodes are visited in the order of `reversed(topological_order(root))`, so the
-    sums are the same, bit for bit; `consumers` counts down to 1 on the way.
+    sums are the same, bit for bit; `consumers` counts down to 1 on the way
+    (but for leaves reached from a node of many parents, which are not counted down).
     """
     ready = [root]
     while ready:
@@ -609,6 +610,10 @@ def _sweep(root: Value, consumers: dict[Value, int]) -> None:
             if many is not None:
                 for parent, local in zip(many, node._local_b):
                     parent.grad += local * upstream
+                    # A leaf (a neuron's weight, most of a dot's parents) has nothing to
+                    # pass on: no count to keep, no turn to take (the order is the same).
+                    if parent._parent_a is None and parent._parent_b is None:
+                        continue
                     count = consumers[parent]
                     if count == 1:
                         ready.append(parent)
