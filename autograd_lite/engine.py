@@ -283,7 +283,7 @@ class Value:
         (an error, Ctrl-C), every grad is left as it was before the call.
         """
         seed = _gradient(gradient)
-        consumers = _consumer_counts(self)
+        consumers = _consumer_counts(self, for_sweep=True)
         previous = [node.grad for node in consumers]
         # The sweep sums into the grads, so they must start at 0.0; old ones are
         # added back at the end. Every change to a grad happens inside the `try`, so
@@ -534,8 +534,13 @@ def _apply_any(op: Op, kept: tuple[Any, ...], data: float | None) -> Value:
 # build a tuple per node: a node with one or two parents is written out.
 
 
-def _consumer_counts(root: Value) -> dict[Value, int]:
-    """Every node that `root` depends on, with the number of edges from its consumers."""
+def _consumer_counts(root: Value, for_sweep: bool = False) -> dict[Value, int]:
+    """Every node that `root` depends on, with the number of edges from its consumers.
+
+    `for_sweep`: for `_sweep`, which needs no count for a leaf reached from a
+    node of many parents; those are counted once (a neuron's weights, used by
+    every sample of a batch, are most of the edges of a network's graph).
+    """
     consumers = {root: 0}
     stack = [root]
     while stack:
@@ -546,6 +551,8 @@ def _consumer_counts(root: Value) -> dict[Value, int]:
             if many is not None:
                 for parent in many:
                     if parent in consumers:
+                        if for_sweep and parent._parent_a is None and parent._parent_b is None:
+                            continue
                         consumers[parent] += 1
                     else:
                         consumers[parent] = 1

@@ -121,7 +121,7 @@ def _adjoints_of_one(output: Value, seed: Any, wanted: list[Value]) -> list[Any]
     instead of the general four (count, order, note the grads, sweep): the
     nodes are taken in the same order, so the sums are the same, bit for bit.
     """
-    consumers = _consumer_counts(output)
+    consumers = _consumer_counts(output, for_sweep=True)
     loan = BorrowedGrads(list(consumers), 0.0)
     try:
         loan.lend()
