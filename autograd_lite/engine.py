@@ -13,6 +13,7 @@ from autograd_lite.grad_mode import _grad_enabled
 from autograd_lite.ops import (
     ABS,
     ADD,
+    CODE_HELPERS,
     COS,
     DIV,
     EXP,
@@ -196,34 +197,34 @@ class Value:
     __hash__ = object.__hash__
 
     def __add__(self, other: Operand) -> Value:
-        return apply2(ADD, self, other)
+        return _record_add(self, other)
 
     def __radd__(self, other: Operand) -> Value:
-        return apply2(ADD, other, self)
+        return _record_add(other, self)
 
     def __sub__(self, other: Operand) -> Value:
-        return apply2(SUB, self, other)
+        return _record_sub(self, other)
 
     def __rsub__(self, other: Operand) -> Value:
-        return apply2(SUB, other, self)
+        return _record_sub(other, self)
 
     def __mul__(self, other: Operand) -> Value:
-        return apply2(MUL, self, other)
+        return _record_mul(self, other)
 
     def __rmul__(self, other: Operand) -> Value:
-        return apply2(MUL, other, self)
+        return _record_mul(other, self)
 
     def __truediv__(self, other: Operand) -> Value:
-        return apply2(DIV, self, other)
+        return _record_div(self, other)
 
     def __rtruediv__(self, other: Operand) -> Value:
-        return apply2(DIV, other, self)
+        return _record_div(other, self)
 
     def __pow__(self, other: Operand) -> Value:
-        return apply2(POW, self, other)
+        return _record_pow(self, other)
 
     def __rpow__(self, other: Operand) -> Value:
-        return apply2(POW, other, self)
+        return _record_pow(other, self)
 
     def __neg__(self) -> Value:
         return apply1(NEG, self)
@@ -451,6 +452,81 @@ def apply2(op: Op, a: Operand, b: Operand) -> Value:
     node.label = ""
     node.op = op
     return node
+
+
+# The operators' recording, `apply2` for one op with its formulas pasted in: a Value
+# with a float, a float with a Value, or two Values, recorded without calling the
+# op's forward and derivative (two calls less per node, about a third of the
+# time of `y * 1.0001`). The formulas are the op table's templates, as in
+# `op.forward` and `op.derivative`, so the results are the same floats; any
+# other operands (ints, no_grad, subclasses) go through `apply2`.
+_RECORD_TEMPLATE = """
+def record(a, b):
+    kind_a = type(a)
+    kind_b = type(b)
+    if kind_a is Value and _grad_enabled.get():
+        if kind_b is float:
+            _0 = a.data
+            _1 = b
+            _out = FORWARD
+            node = _new(Value)
+            node._local_a = LOCAL_0
+            node._parent_a = a
+            node._local_b = node._parent_b = None
+            node._constants = b
+        elif kind_b is Value:
+            _0 = a.data
+            _1 = b.data
+            _out = FORWARD
+            node = _new(Value)
+            node._local_a = LOCAL_0
+            node._local_b = LOCAL_1
+            node._parent_a = a
+            node._parent_b = b
+            node._constants = ()
+        else:
+            return apply2(op, a, b)
+    elif kind_a is float and kind_b is Value and _grad_enabled.get():
+        _0 = a
+        _1 = b.data
+        _out = FORWARD
+        node = _new(Value)
+        node._local_a = LOCAL_1
+        node._parent_a = b
+        node._local_b = node._parent_b = None
+        node._constants = (0, a)
+    else:
+        return apply2(op, a, b)
+    node.data = _out
+    node.grad = 0.0
+    node.label = ""
+    node.op = op
+    return node
+"""
+
+
+def _recorder(op: Op) -> Callable[[Operand, Operand], Value]:
+    """`apply2(op, a, b)` with `op`'s formulas written into it (see above)."""
+    fields = ("_0", "_1")
+    source = (
+        _RECORD_TEMPLATE.replace("FORWARD", op.forward_code.format(*fields))
+        .replace("LOCAL_0", op.derivative_code[0].format(*fields, out="_out"))
+        .replace("LOCAL_1", op.derivative_code[1].format(*fields, out="_out"))
+    )
+    names: dict[str, Any] = {
+        **CODE_HELPERS, "Value": Value, "_new": _new, "_grad_enabled": _grad_enabled,
+        "apply2": apply2, "op": op,
+    }
+    exec(source, names)
+    record: Callable[[Operand, Operand], Value] = names["record"]
+    return record
+
+
+_record_add = _recorder(ADD)
+_record_sub = _recorder(SUB)
+_record_mul = _recorder(MUL)
+_record_div = _recorder(DIV)
+_record_pow = _recorder(POW)
 
 
 def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Value:

@@ -71,6 +71,47 @@ def test_operators_with_numbers_on_either_side() -> None:
         assert d == pytest.approx(derivative, rel=1e-14)
 
 
+def test_operators_record_floats_and_values_on_either_side() -> None:
+    # The operators' own recording (float with Value, Value with float, two Values):
+    # data, parents, local derivatives and constants, derived by hand at x=2, y=-0.5.
+    x, y = Value(2.0), Value(-0.5)
+    cases = [
+        (x + 0.25, 2.25, (x,), (1.0,), (1, 0.25)),
+        (0.25 + x, 2.25, (x,), (1.0,), (0, 0.25)),
+        (x + y, 1.5, (x, y), (1.0, 1.0), ()),
+        (x - 0.25, 1.75, (x,), (1.0,), (1, 0.25)),
+        (0.25 - x, -1.75, (x,), (-1.0,), (0, 0.25)),
+        (x - y, 2.5, (x, y), (1.0, -1.0), ()),
+        (x * 1.5, 3.0, (x,), (1.5,), (1, 1.5)),
+        (1.5 * x, 3.0, (x,), (1.5,), (0, 1.5)),
+        (x * y, -1.0, (x, y), (-0.5, 2.0), ()),
+        (x * x, 4.0, (x, x), (2.0, 2.0), ()),
+        (x / 4.0, 0.5, (x,), (0.25,), (1, 4.0)),
+        (1.0 / x, 0.5, (x,), (-0.25,), (0, 1.0)),
+        (x / y, -4.0, (x, y), (-2.0, -8.0), ()),
+        (x**3.0, 8.0, (x,), (12.0,), (1, 3.0)),
+        (4.0**y, 0.5, (y,), (0.5 * math.log(4.0),), (0, 4.0)),
+        (x**y, 2.0**-0.5, (x, y), (-0.5 * 2.0**-1.5, 2.0**-0.5 * math.log(2.0)), ()),
+    ]
+    for node, data, parents, local_grads, constants in cases:
+        assert node.data == pytest.approx(data, rel=1e-15)
+        assert node.parents == parents and node.constants == constants
+        assert node.local_grads == pytest.approx(local_grads, rel=1e-15)
+        assert node.grad == 0.0 and node.label == ""
+    # Errors are the op's own; ints, a subclass and no_grad take the general path.
+    with pytest.raises(ZeroDivisionError):
+        x / 0.0
+    assert (x * 3).constants == (1, 3.0) and (3 * x).constants == (0, 3.0)
+
+    class Named(Value):
+        __slots__ = ()
+
+    z = Named(4.0) * 0.5
+    assert z.data == 2.0 and len(z.parents) == 1 and z.local_grads == (0.5,)
+    with ag.no_grad():
+        assert (x * 1.5).parents == () and (1.5 - x).data == -0.5
+
+
 def test_a_number_operand_is_kept_as_a_constant_in_its_place() -> None:
     x = Value(2.0)
     cube = x**3
