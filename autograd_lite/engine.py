@@ -376,8 +376,13 @@ def _node(
     node.label = ""
     node.op = op
     node._constants = constants
-    node._parent_a, node._parent_b = _split(parents)
-    node._local_a, node._local_b = _split(local_grads)
+    if len(parents) > 2:
+        node._parent_a = node._local_a = None
+        node._parent_b = parents
+        node._local_b = local_grads
+    else:
+        node._parent_a, node._parent_b = _split(parents)
+        node._local_a, node._local_b = _split(local_grads)
     return node
 
 
@@ -553,7 +558,7 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
     if floats and values_count + floats == len(kept):
         low = kinds.index(float)
         high = low + floats
-        if kinds[low:high].count(float) == floats:
+        if floats == 1 or kinds[low:high].count(float) == floats:
             numbers = cast("tuple[float, ...]", kept[low:high])
             values = [*map(_data, kept[:low]), *numbers, *map(_data, kept[high:])]
             if data is None:
@@ -561,12 +566,16 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
             if not values_count or not _grad_enabled.get():
                 return _leaf(data)
             local = op.derivative(*values, data)
-            # (place, number, place, number ...), by two slice assignments.
-            constants = [0.0] * (2 * floats)
-            constants[::2] = range(low, high)
-            constants[1::2] = numbers
+            if floats == 1:
+                constants: tuple[float, ...] = (low, numbers[0])
+            else:
+                # (place, number, place, number ...), by two slice assignments.
+                flat = [0.0] * (2 * floats)
+                flat[::2] = range(low, high)
+                flat[1::2] = numbers
+                constants = tuple(flat)
             parents = cast("tuple[Value, ...]", kept[:low] + kept[high:])
-            return _node(data, op, tuple(constants), parents, local[:low] + local[high:])
+            return _node(data, op, constants, parents, local[:low] + local[high:])
     return _apply_any(op, kept, data)
 
 
