@@ -561,7 +561,8 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
             numbers = cast("tuple[float, ...]", kept[low:high])
             values = [x.data for x in kept[:low]]
             values += numbers
-            values += [x.data for x in kept[high:]]
+            if high < len(kept):
+                values += [x.data for x in kept[high:]]
             if data is None:
                 data = op.forward(*values)
             if not values_count or not _grad_enabled.get():
