@@ -58,8 +58,8 @@ class Value:
     cyclic garbage collector walks every object that can hold others on each
     full collection, and a graph is most of them. This way a node of a chain,
     a unary or a binary op is one such object (a `parents` tuple was a second,
-    and tuples of constants and derivatives were allocated per node), which
-    halves the collector's work on big graphs and saves 56 bytes a tuple.
+    and tuples of constants and derivatives were allocated per node): a third
+    less of the collector's time on a million-step chain, 56 bytes less a tuple.
     """
 
     __slots__ = (
@@ -420,13 +420,13 @@ def apply1(op: Op, x: Operand) -> Value:
 
 def apply2(op: Op, a: Operand, b: Operand) -> Value:
     """Record `op(a, b)`; a number on either side is kept as a constant operand."""
-    # Written out like `apply1`, one branch per case, each filling the slots directly.
-    node = _new(Value)
+    # `_node` written out, as in `apply1`: each case fills the slots itself.
     if isinstance(a, Value):
         if isinstance(b, Value):
             data = op.forward(a.data, b.data)
             if not _grad_enabled.get():
                 return _leaf(data)
+            node = _new(Value)
             node._local_a, node._local_b = op.derivative(a.data, b.data, data)
             node._parent_b = b
             node._constants = ()
@@ -435,6 +435,7 @@ def apply2(op: Op, a: Operand, b: Operand) -> Value:
             data = op.forward(a.data, b)
             if not _grad_enabled.get():
                 return _leaf(data)
+            node = _new(Value)
             node._local_a = op.derivative(a.data, b, data)[0]
             node._local_b = node._parent_b = None
             # The float alone stands for `(1, b)`: no tuple per node.
@@ -447,6 +448,7 @@ def apply2(op: Op, a: Operand, b: Operand) -> Value:
         data = op.forward(a, b.data)
         if not _grad_enabled.get():
             return _leaf(data)
+        node = _new(Value)
         node._local_a = op.derivative(a, b.data, data)[1]
         node._local_b = node._parent_b = None
         node._parent_a = b
