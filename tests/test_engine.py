@@ -211,6 +211,26 @@ def test_a_node_reads_back_its_parents_and_local_grads_in_order() -> None:
     assert w.operands == (y, 5.0)
 
 
+def test_a_leaf_reached_from_many_kinds_of_node_gets_every_contribution() -> None:
+    # w feeds a sum twice, a product and the output's sum; x a sum and (through it)
+    # the product. By hand at w=3, x=2: s = 8, t = w*s = 24, out = t + s + w + 1 = 36;
+    # d out/dw = (s + w * 2) + 2 + 1 = 17, d out/dx = w + 1 = 4.
+    def f(w: Value, x: Value) -> Value:
+        s = ag.sum([w, x, w])
+        t = w * s
+        return ag.sum([t, s, w, 1.0])
+
+    w, x = Value(3.0), Value(2.0)
+    out = f(w, x)
+    assert out.data == 36.0
+    out.backward()
+    assert (w.grad, x.grad) == (17.0, 4.0)
+    out.backward()
+    assert (w.grad, x.grad) == (34.0, 8.0)
+    assert ag.grad(f, argnums=(0, 1))(3.0, 2.0) == (17.0, 4.0)
+    assert ag.gradients(out, [w, x]) == (17.0, 4.0) and (w.grad, x.grad) == (34.0, 8.0)
+
+
 def test_sum_and_dot_are_single_nodes() -> None:
     ws = [Value(float(i)) for i in range(16)]
     xs = [Value(float(i) / 10) for i in range(16)]
