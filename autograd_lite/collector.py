@@ -4,7 +4,7 @@ A graph holds no reference cycles (local derivatives are stored as numbers, not
 closures), so CPython frees it by reference counting alone and the cyclic garbage
 collector never finds anything to free in it. It still walks every live node
 each time it runs, and building a graph makes it run often: a chain of a million
-steps spends about half of its forward pass in the collector.
+steps spends about two thirds of its forward pass in the collector.
 
 The policy: importing `autograd_lite` changes no collector setting. The library
 pauses the collector only inside its own loops where that measurably helps (the

@@ -25,6 +25,8 @@ from typing import Any, TypeAlias
 from autograd_lite.engine import (
     BorrowedGrads,
     Value,
+    _consumer_counts,
+    _sweep,
     backpropagate,
     data_of,
     topological_order_of,
@@ -86,6 +88,8 @@ def _adjoints(
     outputs: list[Value], seeds: list[Any], symbolic: bool, wanted: list[Value]
 ) -> list[Any]:
     """d(sum of seed * output)/d(x) for each x of `wanted` (0.0 where it is not in the graph)."""
+    if not symbolic and len(outputs) == 1:
+        return _adjoints_of_one(outputs[0], seeds[0], wanted)
     order = topological_order_of(outputs)
     seed_of: dict[Value, Any] = {}
     for output, seed in zip(outputs, seeds):
@@ -108,6 +112,27 @@ def _adjoints(
         loan.put_back()
         raise
     return [0.0 if adjoint is None else adjoint for adjoint in adjoints]
+
+
+def _adjoints_of_one(output: Value, seed: Any, wanted: list[Value]) -> list[Any]:
+    """`_adjoints` of one output in floats (`grad`, `value_and_grad`): the hot path.
+
+    `Value.backward`'s two walks (count consumers, then sweep in Kahn's order)
+    instead of the general four (count, order, note the grads, sweep): the
+    nodes are taken in the same order, so the sums are the same, bit for bit.
+    """
+    consumers = _consumer_counts(output, for_sweep=True)
+    loan = BorrowedGrads(list(consumers), 0.0)
+    try:
+        loan.lend()
+        output.grad = seed
+        _sweep(output, consumers)
+        adjoints = [x.grad if x in consumers else 0.0 for x in wanted]
+        loan.put_back()
+    except BaseException:
+        loan.put_back()
+        raise
+    return adjoints
 
 
 # ---- arguments: stand-ins in, derivatives out in the same shape -----------------

@@ -33,7 +33,7 @@ def test_local_grads_are_stored_as_data() -> None:
     a, b = Value(3.0), Value(-4.0)
     z = a * b
     assert z.op is ag.OPS["mul"]
-    assert z.parents == (a, b) and z.operands is z.parents
+    assert z.parents == (a, b) and z.operands == (a, b)
     assert z.local_grads == (-4.0, 3.0)
     t = (a * 2.0).tanh()
     assert t.local_grads == (pytest.approx(1 - math.tanh(6.0) ** 2),)
@@ -69,6 +69,47 @@ def test_operators_with_numbers_on_either_side() -> None:
         assert expression.data == pytest.approx(value, rel=1e-15)
         (d,) = ag.gradients(expression, [x])
         assert d == pytest.approx(derivative, rel=1e-14)
+
+
+def test_operators_record_floats_and_values_on_either_side() -> None:
+    # The operators' own recording (float with Value, Value with float, two Values):
+    # data, parents, local derivatives and constants, derived by hand at x=2, y=-0.5.
+    x, y = Value(2.0), Value(-0.5)
+    cases = [
+        (x + 0.25, 2.25, (x,), (1.0,), (1, 0.25)),
+        (0.25 + x, 2.25, (x,), (1.0,), (0, 0.25)),
+        (x + y, 1.5, (x, y), (1.0, 1.0), ()),
+        (x - 0.25, 1.75, (x,), (1.0,), (1, 0.25)),
+        (0.25 - x, -1.75, (x,), (-1.0,), (0, 0.25)),
+        (x - y, 2.5, (x, y), (1.0, -1.0), ()),
+        (x * 1.5, 3.0, (x,), (1.5,), (1, 1.5)),
+        (1.5 * x, 3.0, (x,), (1.5,), (0, 1.5)),
+        (x * y, -1.0, (x, y), (-0.5, 2.0), ()),
+        (x * x, 4.0, (x, x), (2.0, 2.0), ()),
+        (x / 4.0, 0.5, (x,), (0.25,), (1, 4.0)),
+        (1.0 / x, 0.5, (x,), (-0.25,), (0, 1.0)),
+        (x / y, -4.0, (x, y), (-2.0, -8.0), ()),
+        (x**3.0, 8.0, (x,), (12.0,), (1, 3.0)),
+        (4.0**y, 0.5, (y,), (0.5 * math.log(4.0),), (0, 4.0)),
+        (x**y, 2.0**-0.5, (x, y), (-0.5 * 2.0**-1.5, 2.0**-0.5 * math.log(2.0)), ()),
+    ]
+    for node, data, parents, local_grads, constants in cases:
+        assert node.data == pytest.approx(data, rel=1e-15)
+        assert node.parents == parents and node.constants == constants
+        assert node.local_grads == pytest.approx(local_grads, rel=1e-15)
+        assert node.grad == 0.0 and node.label == ""
+    # Errors are the op's own; ints, a subclass and no_grad take the general path.
+    with pytest.raises(ZeroDivisionError):
+        x / 0.0
+    assert (x * 3).constants == (1, 3.0) and (3 * x).constants == (0, 3.0)
+
+    class Named(Value):
+        __slots__ = ()
+
+    z = Named(4.0) * 0.5
+    assert z.data == 2.0 and len(z.parents) == 1 and z.local_grads == (0.5,)
+    with ag.no_grad():
+        assert (x * 1.5).parents == () and (1.5 - x).data == -0.5
 
 
 def test_a_number_operand_is_kept_as_a_constant_in_its_place() -> None:
@@ -122,6 +163,72 @@ def test_non_smooth_points_follow_pytorch() -> None:
     assert ag.gradients(zero.leaky_relu(0.2), [zero]) == (0.2,)
     assert ag.gradients(zero.sqrt(), [zero]) == (math.inf,)
     assert ag.gradients(zero**0, [zero]) == (0.0,)
+
+
+def test_numbers_anywhere_among_many_operands_keep_their_places() -> None:
+    # A run of floats at the start, in the middle or at the end, floats apart, and
+    # ints (converted): each number with its place, the Values' derivatives only.
+    a, b = Value(2.0), Value(-3.0)
+    cases = [
+        (ag.dot([0.5, 0.25], [a, b]), (0, 0.5, 1, 0.25), (a, b), (0.5, 0.25), 0.25),
+        (ag.sum([a, 4.0, 5.0, b]), (1, 4.0, 2, 5.0), (a, b), (1.0, 1.0), 8.0),
+        (ag.sum([1.0, a, 2.0]), (0, 1.0, 2, 2.0), (a,), (1.0,), 5.0),
+        (ag.dot([a, b], [3, 1]), (2, 3.0, 3, 1.0), (a, b), (3.0, 1.0), 3.0),
+        (
+            ag.dot([a, b, 0.5], [b, 2.0, a]),
+            (2, 0.5, 4, 2.0), (a, b, b, a), (-3.0, 2.0, 2.0, 0.5), -11.0,
+        ),
+    ]
+    for node, constants, parents, local_grads, data in cases:
+        assert node.constants == constants
+        assert node.parents == parents and node.local_grads == local_grads
+        assert node.data == data
+        assert len(node.operands) == len(parents) + len(constants) // 2
+    # Every operand a number: a leaf, as for a unary op on a number.
+    assert ag.sum([1.0, 2.0]).parents == () and ag.sum([1.0, 2.0]).data == 3.0
+
+
+def test_a_node_reads_back_its_parents_and_local_grads_in_order() -> None:
+    # Leaves, one parent, two parents and many are stored differently; all read
+    # back as the documented tuples, and can be set.
+    x, y = Value(3.0), Value(4.0)
+    assert (x.parents, x.local_grads, x.constants, x.operands) == ((), (), (), ())
+    u = x * 2.0
+    assert (u.parents, u.local_grads, u.constants, u.operands) == ((x,), (2.0,), (1, 2.0), (x, 2.0))
+    v = 2.0 - x
+    assert (v.parents, v.local_grads, v.constants) == ((x,), (-1.0,), (0, 2.0))
+    assert v.operands == (2.0, x)
+    w = x * y
+    assert (w.parents, w.local_grads, w.constants, w.operands) == ((x, y), (4.0, 3.0), (), (x, y))
+    s = ag.sum([x, y, x])
+    assert (s.parents, s.local_grads, s.operands) == ((x, y, x), (1.0, 1.0, 1.0), (x, y, x))
+    for node, parents in [(u, (x, y, y)), (w, (y,)), (s, (x, y))]:
+        node.parents = parents
+        node.local_grads = tuple(float(i) for i in range(len(parents)))
+        assert node.parents == parents
+        assert node.local_grads == tuple(float(i) for i in range(len(parents)))
+    w.constants = (1, 5.0)
+    assert w.operands == (y, 5.0)
+
+
+def test_a_leaf_reached_from_many_kinds_of_node_gets_every_contribution() -> None:
+    # w feeds a sum twice, a product and the output's sum; x a sum and (through it)
+    # the product. By hand at w=3, x=2: s = 8, t = w*s = 24, out = t + s + w + 1 = 36;
+    # d out/dw = (s + w * 2) + 2 + 1 = 17, d out/dx = w + 1 = 4.
+    def f(w: Value, x: Value) -> Value:
+        s = ag.sum([w, x, w])
+        t = w * s
+        return ag.sum([t, s, w, 1.0])
+
+    w, x = Value(3.0), Value(2.0)
+    out = f(w, x)
+    assert out.data == 36.0
+    out.backward()
+    assert (w.grad, x.grad) == (17.0, 4.0)
+    out.backward()
+    assert (w.grad, x.grad) == (34.0, 8.0)
+    assert ag.grad(f, argnums=(0, 1))(3.0, 2.0) == (17.0, 4.0)
+    assert ag.gradients(out, [w, x]) == (17.0, 4.0) and (w.grad, x.grad) == (34.0, 8.0)
 
 
 def test_sum_and_dot_are_single_nodes() -> None:
