@@ -375,6 +375,7 @@ def _node(
     node.label = ""
     node.op = op
     node._constants = constants
+    # Many parents (`sum`, `dot`) without `_split`'s calls: most nodes of a network.
     if len(parents) > 2:
         node._parent_a = node._local_a = None
         node._parent_b = parents
@@ -550,12 +551,7 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
     floats = kinds.count(float)
     values_count = kinds.count(Value)
     if values_count == len(kept):
-        values = [x.data for x in kept]
-        if data is None:
-            data = op.forward(*values)
-        if not kept or not _grad_enabled.get():
-            return _leaf(data)
-        return _node(data, op, (), cast("tuple[Value, ...]", kept), op.derivative(*values, data))
+        return _apply_values(op, kept, data)
     if floats and values_count + floats == len(kept):
         low = kinds.index(float)
         high = low + floats
@@ -583,18 +579,21 @@ def apply(op: Op, operands: Iterable[Operand], data: float | None = None) -> Val
     return _apply_any(op, kept, data)
 
 
+def _apply_values(op: Op, parents: tuple[Value, ...], data: float | None) -> Value:
+    """`apply` when every operand is a Value."""
+    values = [x.data for x in parents]
+    if data is None:
+        data = op.forward(*values)
+    if not parents or not _grad_enabled.get():
+        return _leaf(data)
+    return _node(data, op, (), parents, op.derivative(*values, data))
+
 
 def _apply_any(op: Op, kept: tuple[Any, ...], data: float | None) -> Value:
     """`apply` for any operands: numbers of any type, Values of a subclass, wrong types."""
     places = [i for i, x in enumerate(kept) if not isinstance(x, Value)]
     if not places:
-        parents = cast("tuple[Value, ...]", kept)
-        values = [x.data for x in parents]
-        if data is None:
-            data = op.forward(*values)
-        if not parents or not _grad_enabled.get():
-            return _leaf(data)
-        return _node(data, op, (), parents, op.derivative(*values, data))
+        return _apply_values(op, kept, data)
     # Check and convert the numbers, keep them with their places (not one entry per
     # operand), and drop their places from the parents and the derivatives.
     values = [x.data if isinstance(x, Value) else x for x in kept]
